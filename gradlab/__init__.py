@@ -1,0 +1,51 @@
+"""gradlab: learn how gradients are computed, by computing them.
+
+A compact graph-based automatic differentiation engine over numpy, in the style of
+TensorFlow 1, whose gradients are graphs you can print, draw and differentiate again::
+
+    import numpy as np
+    import gradlab as gl
+
+    x = gl.placeholder(gl.float32, name="x")
+    y = gl.sin(x)
+    (dy,) = gl.gradients(y, x)            # a new node: cos(x)
+    with gl.Session() as session:
+        y_, dy_ = session.run([y, dy], feed_dict={x: np.linspace(0, 2 * np.pi, 100)})
+
+Reading order for the curious: ``graph.py`` (nodes), ``ops.py`` (the op table and
+its gradient rules), ``autodiff.py`` (the reverse pass), ``plan.py`` and
+``session.py`` (running graphs fast).
+"""
+
+from . import train
+from .autodiff import gradients
+from .errors import (FeedError, GradlabError, NoGradientError, ShapeError,
+                     UninitializedVariableError)
+from .formula import formula, to_latex
+from .functional import grad, value_and_grad
+from .graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
+from .ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
+                  greater, greater_equal, group, identity, less, less_equal, log, log1p, matmul,
+                  maximum, minimum, multiply, negative, ones, ones_like, pow, reduce_mean, reduce_sum,
+                  register_op, relu, reshape, sigmoid, sign, sin, sinh, softplus, sqrt, square,
+                  stop_gradient, subtract, tan, tanh, transpose, where, zeros, zeros_like)
+from .plan import Plan
+from .session import Session, get_default_session
+from .variables import (Variable, global_variables, global_variables_initializer, placeholder,
+                        trainable_variables, variables_initializer)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
+    "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
+    "arctan", "constant", "cos", "cosh", "divide", "equal", "exp", "float32", "float64",
+    "formula", "get_default_graph", "get_default_session", "global_variables",
+    "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
+    "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",
+    "multiply", "negative", "ones", "ones_like", "placeholder", "pow", "reduce_mean", "reduce_sum",
+    "register_op", "relu", "reset_default_graph", "reshape", "sigmoid", "sign", "sin", "sinh",
+    "softplus", "sqrt", "square", "stop_gradient", "subtract", "tan", "tanh", "to_latex",
+    "train", "trainable_variables", "transpose", "value_and_grad", "variables_initializer",
+    "where", "zeros", "zeros_like",
+]

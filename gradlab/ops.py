@@ -1,0 +1,788 @@
+"""The op table: every operation gradlab knows, declared once.
+
+Each entry says three things:
+
+* how to compute the op with numpy (``forward``);
+* how to push a gradient back through it (``grads``: one rule per input);
+* how its output shape relates to its inputs' shapes.
+
+A gradient rule receives ``g`` (the gradient arriving at the op's output), ``out``
+(the op's output node) and the op's inputs, and returns the gradient for one
+input. Rules are written **only with gradlab ops**, never with numpy, so a rule
+builds graph nodes. That is the whole trick behind higher derivatives: the
+gradient of ``sin(x)`` is the ordinary node ``cos(x)``, which has its own rule,
+so differentiating again needs nothing new. Read the rules as blackboard math:
+``sin: g * cos(x)``, ``exp: g * out``, ``sqrt: g / (2 * out)``.
+
+Broadcasting is handled once, by the engine, not by each rule: ``g`` may be
+*smaller* than the output it belongs to (a scalar ``1`` stands for "ones of y's
+shape"), and for broadcasting ops the engine reduces each rule's result back to
+its input's shape with :func:`sum_to_like`.
+
+Building a node also simplifies it (see :func:`apply`): constant inputs are
+folded and identities such as ``1*a -> a``, ``a + 0 -> a``, ``a**1 -> a`` and
+``--a -> a`` are applied, so derivatives come out as clean formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .errors import ShapeError
+from .graph import Tensor, broadcast_key, broadcast_static
+
+ArrayLike = Any
+
+
+@dataclass(frozen=True, eq=False)
+class OpDef:
+    """One row of the op table.
+
+    name:          TensorFlow-style op name, also the default node name ("Sin").
+    forward:       numpy function ``forward(*input_values, **attrs)``.
+    grads:         one rule per input, ``rule(g, out, *inputs, **attrs)``; an entry
+                   of ``None`` means that input is not differentiated (a condition,
+                   a shape). ``grads=None`` means the op has no gradient rule at all.
+    broadcasting:  the op broadcasts its inputs like a numpy ufunc. Its rules may
+                   receive a ``g`` smaller than the output, and the engine reduces
+                   their results to each input's shape.
+    shape:         for other ops, ``shape(inputs, attrs) -> (static_shape, shape_key)``.
+    shape_inputs:  inputs read only for their shape (never differentiated).
+    dtype:         a fixed output dtype (bool for comparisons) or None to promote.
+    foldable:      may be computed at build time when all inputs are constants.
+    """
+
+    name: str
+    forward: Callable | None
+    grads: tuple | None = None
+    broadcasting: bool = False
+    shape: Callable | None = None
+    shape_inputs: tuple[int, ...] = ()
+    dtype: Any = None
+    foldable: bool = True
+    attrs: dict = field(default_factory=dict)
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def defop(name: str, forward: Callable | None, grads: tuple | None = None, **kw: Any) -> OpDef:
+    """Add an op to the table (see :class:`OpDef` for the fields)."""
+    op = OpDef(name, forward, grads, **kw)
+    OPS[name] = op
+    return op
+
+
+# ---------------------------------------------------------------------------
+# Turning Python values into nodes, and building nodes with simplification
+# ---------------------------------------------------------------------------
+
+def constant(value: ArrayLike, dtype: Any = None, name: str | None = None) -> Tensor:
+    """A node with a fixed value.
+
+    Python numbers stay *weakly typed* (as in numpy 2): ``2 * x`` keeps the dtype
+    of ``x``. Integer arrays become float64, so every value can be differentiated.
+    """
+    if isinstance(value, Tensor):
+        return value
+    weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
+    if weak:
+        value = float(value)
+        arr_dtype, shape = np.dtype(np.float64), ()
+    else:
+        value = np.asarray(value, dtype=dtype)
+        if value.dtype.kind in "iu":
+            value = value.astype(np.float64)
+        elif value.dtype.kind not in "fb":
+            raise TypeError(f"gradlab constants must be numbers, not {value.dtype} ({value!r:.60})")
+        arr_dtype, shape = value.dtype, value.shape
+    return Tensor(OPS["Const"], (), {"value": value, "weak": weak}, arr_dtype, shape, shape, name)
+
+
+def zeros(shape: Sequence[int], dtype: Any = np.float64, name: str | None = None) -> Tensor:
+    """A constant node of zeros (TF1's ``tf.zeros``)."""
+    return constant(np.zeros(tuple(shape), dtype), name=name)
+
+
+def ones(shape: Sequence[int], dtype: Any = np.float64, name: str | None = None) -> Tensor:
+    """A constant node of ones (TF1's ``tf.ones``)."""
+    return constant(np.ones(tuple(shape), dtype), name=name)
+
+
+def as_tensor(value: Any) -> Tensor:
+    """Return ``value`` if it is a node, else a constant node holding it."""
+    return value if isinstance(value, Tensor) else constant(value)
+
+
+def const_value(t: Tensor) -> Any:
+    """The value of a constant node, or None for any other node."""
+    return t.attrs["value"] if t.op.name == "Const" else None
+
+
+def scalar_value(t: Tensor) -> float | None:
+    """The number held by a scalar constant node, or None."""
+    v = const_value(t)
+    if v is None or np.ndim(v) != 0 or isinstance(v, np.bool_):
+        return None
+    return float(v)
+
+
+def same_key(k1: Any, k2: Any) -> bool:
+    """True when two shape keys prove the shapes are equal."""
+    return k1 is k2 or (isinstance(k1, tuple) and isinstance(k2, tuple) and k1 == k2)
+
+
+def _promote(op: OpDef, inputs: Sequence[Tensor]) -> Any:
+    if op.dtype is not None:
+        return op.dtype
+    strong = [
+        t.dtype
+        for i, t in enumerate(inputs)
+        if i not in op.shape_inputs and t.dtype is not None and not t.attrs.get("weak")
+    ]
+    return np.result_type(*strong) if strong else np.dtype(np.float64)
+
+
+def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
+    """Build a node for op ``name``, folding constants and simplifying on the way.
+
+    Every public op function goes through here. The returned node may be an
+    existing one (``x * 1`` returns ``x``) or a constant (``2 * 3`` returns 6).
+    """
+    op = OPS[name]
+    inputs = tuple(as_tensor(t) for t in inputs)
+    simpler = _SIMPLIFY.get(name, _no_rewrite)(*inputs, **attrs)
+    if simpler is not None:
+        return simpler
+    if op.foldable and inputs and all(t.op.name == "Const" for t in inputs):
+        return _fold(op, inputs, attrs)
+    try:
+        if op.broadcasting:
+            data = [t for i, t in enumerate(inputs) if i not in op.shape_inputs]
+            shape = broadcast_static([t.shape for t in data])
+            key = broadcast_key([t.skey for t in data])
+        elif op.shape is not None:
+            shape, key = op.shape(inputs, attrs)
+        else:
+            shape, key = (), ()
+    except ShapeError as err:
+        raise ShapeError(f"{name}: {err}") from None
+    return Tensor(op, inputs, attrs, _promote(op, inputs), shape, key)
+
+
+def _no_rewrite(*inputs: Tensor, **attrs: Any) -> None:
+    return None
+
+
+def _fold(op: OpDef, inputs: tuple[Tensor, ...], attrs: dict) -> Tensor:
+    values = [const_value(t) for t in inputs]
+    with np.errstate(all="ignore"):
+        try:
+            result = op.forward(*values, **attrs)
+        except ValueError as err:
+            raise ShapeError(f"{op.name}: {err}") from None
+    data_weak = all(t.attrs["weak"] for i, t in enumerate(inputs) if i not in op.shape_inputs)
+    if data_weak and np.ndim(result) == 0 and np.asarray(result).dtype.kind == "f":
+        return constant(float(result))
+    return constant(np.asarray(result))
+
+
+# ---------------------------------------------------------------------------
+# Shape rules for ops that do not simply broadcast
+# ---------------------------------------------------------------------------
+
+def _like(index: int) -> Callable:
+    """The output has exactly the shape of input ``index``."""
+
+    def rule(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+        return inputs[index].shape, inputs[index].skey
+
+    return rule
+
+
+def _static(compute: Callable) -> Callable:
+    """The output shape is computed from the inputs' static shapes when known."""
+
+    def rule(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+        shapes = [t.shape for t in inputs]
+        shape = compute(shapes, **attrs)
+        known = shape is not None and None not in shape
+        return shape, (shape if known else None)
+
+    return rule
+
+
+def _norm_axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    axes = range(ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    return tuple(sorted(a % ndim for a in axes))
+
+
+def _reduce_shape(shapes: list, axis: Any = None, keepdims: bool = False) -> tuple | None:
+    (shape,) = shapes
+    if shape is None:
+        return () if axis is None and not keepdims else None
+    axes = _norm_axes(axis, len(shape))
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _matmul_shape(shapes: list) -> tuple | None:
+    a, b = shapes
+    if a is None or b is None:
+        return None
+    if not a or not b:
+        raise ShapeError("matmul needs operands with at least one dimension")
+    a2 = (1,) + a if len(a) == 1 else a
+    b2 = b + (1,) if len(b) == 1 else b
+    k1, k2 = a2[-1], b2[-2]
+    if k1 is not None and k2 is not None and k1 != k2:
+        raise ShapeError(f"inner dimensions differ: {a} @ {b}")
+    shape = broadcast_static([a2[:-2], b2[:-2]]) + (a2[-2], b2[-1])
+    if len(a) == 1:
+        shape = shape[:-2] + shape[-1:]
+    if len(b) == 1:
+        shape = shape[:-1]
+    return shape
+
+
+def _reshape_shape(shapes: list, shape: tuple) -> tuple:
+    return tuple(None if d == -1 else d for d in shape)
+
+
+def _transpose_shape(shapes: list, perm: tuple | None = None) -> tuple | None:
+    (shape,) = shapes
+    if shape is None:
+        return None
+    return tuple(reversed(shape)) if perm is None else tuple(shape[p] for p in perm)
+
+
+def _matrix_transpose_shape(shapes: list) -> tuple | None:
+    (shape,) = shapes
+    return None if shape is None else shape[:-2] + shape[-2:][::-1]
+
+
+def _broadcast_like_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+    key = broadcast_key([inputs[0].skey, inputs[1].skey])
+    return broadcast_static([inputs[0].shape, inputs[1].shape]), key
+
+
+# ---------------------------------------------------------------------------
+# numpy kernels that are more than one numpy call
+# ---------------------------------------------------------------------------
+
+def sum_to_shape(value: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``value`` over the axes that broadcasting added to reach ``shape``."""
+    value = np.asarray(value)
+    if value.shape == shape:
+        return value
+    lead = value.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, d in enumerate(shape) if d == 1 and value.shape[lead + i] != 1
+    )
+    return np.sum(value, axis=axes, keepdims=True).reshape(shape)
+
+
+def _sum_to_like(r: Any, out: Any, a: Any) -> np.ndarray:
+    return sum_to_shape(np.broadcast_to(r, np.shape(out)), np.shape(a))
+
+
+def _broadcast_like(t: Any, u: Any) -> np.ndarray:
+    t = np.asarray(t, dtype=np.result_type(t, u))
+    return np.broadcast_to(t, np.broadcast_shapes(t.shape, np.shape(u)))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # 1 / (1 + exp(-x)) overflows for large negative x; this form never does.
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, x)
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0)
+
+
+def _size(t: Any) -> float:
+    return float(np.size(t))
+
+
+def _group(*values: Any) -> None:
+    return None
+
+
+def _assign(variable: Any, value: Any) -> np.ndarray:
+    return np.asarray(value, dtype=np.asarray(variable).dtype)
+
+
+# ---------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------
+
+def _leaf(name: str) -> None:
+    defop(name, None, grads=None, foldable=False)
+
+
+_leaf("Placeholder")
+_leaf("Const")
+_leaf("Variable")
+
+
+def _elementwise(name: str, forward: Callable, *grads: Callable | None, **kw: Any) -> Callable:
+    op = defop(name, forward, grads, broadcasting=True, **kw)
+    arity = len(grads)
+
+    def build(*args: Any, name: str | None = None) -> Tensor:
+        if len(args) != arity:
+            raise TypeError(f"{op.name} takes {arity} argument(s), got {len(args)}")
+        return apply(op.name, *args)
+
+    return build
+
+
+# -- arithmetic ---------------------------------------------------------------
+add = _elementwise("Add", np.add, lambda g, out, a, b: g, lambda g, out, a, b: g)
+subtract = _elementwise("Sub", np.subtract, lambda g, out, a, b: g, lambda g, out, a, b: -g)
+multiply = _elementwise(
+    "Mul", np.multiply, lambda g, out, a, b: g * b, lambda g, out, a, b: g * a
+)
+divide = _elementwise(
+    "Div", np.true_divide, lambda g, out, a, b: g / b, lambda g, out, a, b: g * (-a / b**2)
+)
+negative = _elementwise("Neg", np.negative, lambda g, out, x: -g)
+
+
+def _pow_base_rule(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    local = b * a ** (b - 1)
+    if scalar_value(b) is None:  # a symbolic exponent may be 0; d/da a**0 is 0, even at a = 0
+        local = where(equal(b, 0.0), 0.0, local)
+    return g * local
+
+
+def _pow_exponent_rule(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    # d/db a**b = a**b * log(a); at a = 0 the convention (as in JAX) is 0, not nan.
+    return g * (out * log(where(equal(a, 0.0), 1.0, a)))
+
+
+pow = _elementwise("Pow", np.power, _pow_base_rule, _pow_exponent_rule)  # noqa: A001
+
+# -- elementwise functions ----------------------------------------------------
+sin = _elementwise("Sin", np.sin, lambda g, out, x: g * cos(x))
+cos = _elementwise("Cos", np.cos, lambda g, out, x: g * -sin(x))
+tan = _elementwise("Tan", np.tan, lambda g, out, x: g * (1 + out**2))
+arcsin = _elementwise("Asin", np.arcsin, lambda g, out, x: g / sqrt(1 - x**2))
+arccos = _elementwise("Acos", np.arccos, lambda g, out, x: -g / sqrt(1 - x**2))
+arctan = _elementwise("Atan", np.arctan, lambda g, out, x: g / (1 + x**2))
+sinh = _elementwise("Sinh", np.sinh, lambda g, out, x: g * cosh(x))
+cosh = _elementwise("Cosh", np.cosh, lambda g, out, x: g * sinh(x))
+tanh = _elementwise("Tanh", np.tanh, lambda g, out, x: g * (1 - out**2))
+exp = _elementwise("Exp", np.exp, lambda g, out, x: g * out)
+log = _elementwise("Log", np.log, lambda g, out, x: g / x)
+log1p = _elementwise("Log1p", np.log1p, lambda g, out, x: g / (1 + x))
+sqrt = _elementwise("Sqrt", np.sqrt, lambda g, out, x: g / (2 * out))
+square = _elementwise("Square", np.square, lambda g, out, x: g * (2 * x))
+abs = _elementwise("Abs", np.abs, lambda g, out, x: g * sign(x))  # noqa: A001  (0 at 0)
+sign = _elementwise("Sign", np.sign, None)  # zero almost everywhere: not differentiated
+sigmoid = _elementwise("Sigmoid", _sigmoid, lambda g, out, x: g * (out * (1 - out)))
+softplus = _elementwise("Softplus", _softplus, lambda g, out, x: g * sigmoid(x))
+relu = _elementwise("Relu", _relu, lambda g, out, x: where(x > 0, g, 0.0))
+
+
+def _share(a: Tensor, b: Tensor) -> Tensor:
+    """1 where a wins, 1/2 on a tie, 0 where b wins: ties split the gradient."""
+    return (a > b) + 0.5 * equal(a, b)
+
+
+maximum = _elementwise(
+    "Maximum", np.maximum, lambda g, out, a, b: g * _share(a, b), lambda g, out, a, b: g * _share(b, a)
+)
+minimum = _elementwise(
+    "Minimum", np.minimum, lambda g, out, a, b: g * _share(b, a), lambda g, out, a, b: g * _share(a, b)
+)
+
+# -- comparisons and selection (conditions are never differentiated) ----------
+less = _elementwise("Less", np.less, None, None, dtype=np.bool_)
+less_equal = _elementwise("LessEqual", np.less_equal, None, None, dtype=np.bool_)
+greater = _elementwise("Greater", np.greater, None, None, dtype=np.bool_)
+greater_equal = _elementwise("GreaterEqual", np.greater_equal, None, None, dtype=np.bool_)
+equal = _elementwise("Equal", np.equal, None, None, dtype=np.bool_)
+_where = _elementwise(
+    "Select",
+    np.where,
+    None,
+    lambda g, out, c, a, b: where(c, g, 0.0),
+    lambda g, out, c, a, b: where(c, 0.0, g),
+)
+
+
+def where(condition: Any, a: Any, b: Any, name: str | None = None) -> Tensor:
+    """Elementwise choice: ``a`` where ``condition`` is true, else ``b``.
+
+    This is the graph's ``if``. The gradient flows to ``a`` where the condition
+    holds and to ``b`` elsewhere; the condition itself is not differentiated.
+    """
+    return _where(condition, a, b)
+
+
+stop_gradient = _elementwise("StopGradient", lambda x: x, None)
+identity = _elementwise("Identity", lambda x: x, lambda g, out, x: g)
+
+# -- shape bookkeeping used by the engine ------------------------------------
+defop(
+    "SumToLike",
+    _sum_to_like,
+    (lambda g, out, r, o, a: sum_to_like(broadcast_like(g, o), o, r), None, None),
+    shape=_like(2),
+    shape_inputs=(1, 2),
+)
+defop(
+    "BroadcastLike",
+    _broadcast_like,
+    (lambda g, out, t, u: sum_to_like(g, out, t), None),
+    shape=_broadcast_like_shape,
+    shape_inputs=(1,),
+)
+defop("OnesLike", np.ones_like, (None,), shape=_like(0), shape_inputs=(0,))
+defop("ZerosLike", np.zeros_like, (None,), shape=_like(0), shape_inputs=(0,))
+defop("Size", _size, (None,), shape_inputs=(0,))
+defop("ReshapeLike", lambda t, like: np.reshape(t, np.shape(like)),
+      (lambda g, out, t, like: reshape_like(g, t), None), shape=_like(1), shape_inputs=(1,))
+
+
+def sum_to_like(r: Tensor, out: Tensor, a: Tensor) -> Tensor:
+    """Broadcast ``r`` to the shape of ``out``, then sum it down to the shape of ``a``.
+
+    This is how the engine undoes broadcasting: if ``a`` was stretched to make
+    ``out``, every copy of ``a`` received gradient, and the copies' gradients add.
+    """
+    return apply("SumToLike", r, out, a)
+
+
+def broadcast_like(t: Tensor, u: Tensor) -> Tensor:
+    """``t`` broadcast against the shape of ``u`` (the gradient of :func:`sum_to_like`)."""
+    return apply("BroadcastLike", t, u)
+
+
+def ones_like(t: Any) -> Tensor:
+    """Ones with the shape of ``t``."""
+    return apply("OnesLike", t)
+
+
+def zeros_like(t: Any) -> Tensor:
+    """Zeros with the shape of ``t``."""
+    return apply("ZerosLike", t)
+
+
+def size(t: Any) -> Tensor:
+    """The number of elements of ``t``, as a float, known when the graph runs."""
+    return apply("Size", t)
+
+
+def reshape_like(t: Tensor, like: Tensor) -> Tensor:
+    """``t`` reshaped to the shape of ``like``."""
+    return apply("ReshapeLike", t, like)
+
+
+# -- reductions and shapes ----------------------------------------------------
+def _unreduce(g: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+    """Spread ``g`` (the gradient of a reduction) back over the reduced axes of ``x``."""
+    if axis is not None and not keepdims:
+        g = apply("ExpandDims", g, axis=axis)
+    return broadcast_like(g, x)
+
+
+defop(
+    "Sum",
+    lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
+    (lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x, axis, keepdims),),
+    shape=_static(_reduce_shape),
+)
+defop(
+    "Mean",
+    lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
+    (lambda g, out, x, axis=None, keepdims=False:
+        _unreduce(g, x, axis, keepdims) * (size(out) / size(x)),),
+    shape=_static(_reduce_shape),
+)
+defop(
+    "ExpandDims",
+    lambda g, axis: np.expand_dims(g, axis),
+    (lambda g, out, x, axis: reshape_like(g, x),),
+    shape=lambda inputs, attrs: (None, None),
+)
+defop(
+    "Reshape",
+    lambda x, shape: np.reshape(x, shape),
+    (lambda g, out, x, shape: reshape_like(g, x),),
+    shape=_static(_reshape_shape),
+)
+defop(
+    "Transpose",
+    lambda x, perm=None: np.transpose(x, perm),
+    (lambda g, out, x, perm=None:
+        transpose(g, None if perm is None else tuple(np.argsort(perm).tolist())),),
+    shape=_static(_transpose_shape),
+)
+defop(
+    "MatrixTranspose",
+    lambda x: np.swapaxes(x, -1, -2),
+    (lambda g, out, x: matrix_transpose(g),),
+    shape=_static(_matrix_transpose_shape),
+)
+defop(
+    "MatMul",
+    np.matmul,
+    (
+        lambda g, out, a, b: sum_to_like(matmul(g, matrix_transpose(b)), a, a),
+        lambda g, out, a, b: sum_to_like(matmul(matrix_transpose(a), g), b, b),
+    ),
+    shape=_static(_matmul_shape),
+)
+
+
+def _axis(axis: Any) -> Any:
+    if axis is None or isinstance(axis, int):
+        return axis
+    return tuple(int(a) for a in axis)
+
+
+def reduce_sum(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Sum of elements over ``axis`` (all axes by default), like ``np.sum``."""
+    return apply("Sum", x, axis=_axis(axis), keepdims=bool(keepdims))
+
+
+def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Mean of elements over ``axis`` (all axes by default), like ``np.mean``."""
+    return apply("Mean", x, axis=_axis(axis), keepdims=bool(keepdims))
+
+
+def reshape(x: Any, shape: Sequence[int], name: str | None = None) -> Tensor:
+    """``x`` with a new shape (one entry may be -1), like ``np.reshape``."""
+    return apply("Reshape", x, shape=tuple(int(d) for d in shape))
+
+
+def transpose(x: Any, perm: Sequence[int] | None = None, name: str | None = None) -> Tensor:
+    """Permute the axes of ``x`` (reverse them by default), like ``np.transpose``."""
+    return apply("Transpose", x, perm=None if perm is None else tuple(int(p) for p in perm))
+
+
+def matrix_transpose(x: Any) -> Tensor:
+    """Swap the last two axes of ``x``."""
+    return apply("MatrixTranspose", x)
+
+
+def matmul(a: Any, b: Any, name: str | None = None) -> Tensor:
+    """Matrix product ``a @ b``, like ``np.matmul`` (batch axes broadcast)."""
+    return apply("MatMul", a, b)
+
+
+# -- stateful ops, run by the Session ------------------------------------------
+defop("Assign", _assign, (None, None), shape=_like(0), foldable=False)
+defop("Group", _group, None, foldable=False)
+
+
+def group(*ops: Tensor, name: str | None = None) -> Tensor:
+    """One op that runs all of ``ops`` (TF1's ``tf.group``)."""
+    node = Tensor(OPS["Group"], tuple(ops), {}, None, None, None, name)
+    return node
+
+
+# ---------------------------------------------------------------------------
+# Simplification while building
+# ---------------------------------------------------------------------------
+
+def _is(t: Tensor, number: float) -> bool:
+    return scalar_value(t) == number
+
+
+def _is_neg(t: Tensor) -> bool:
+    return t.op.name == "Neg"
+
+
+def _simplify_add(a: Tensor, b: Tensor) -> Tensor | None:
+    if _is(a, 0):  # a scalar 0 never changes the other operand's shape
+        return b
+    if _is(b, 0):
+        return a
+    if _is_neg(b):
+        return a - b.inputs[0]
+    if _is_neg(a):
+        return b - a.inputs[0]
+    return None
+
+
+def _simplify_sub(a: Tensor, b: Tensor) -> Tensor | None:
+    if _is(b, 0):
+        return a
+    if _is(a, 0):
+        return -b
+    if _is_neg(b):
+        return a + b.inputs[0]
+    return None
+
+
+def _simplify_mul(a: Tensor, b: Tensor) -> Tensor | None:
+    if _is(a, 1):
+        return b
+    if _is(b, 1):
+        return a
+    if _is(a, -1):
+        return -b
+    if _is(b, -1):
+        return -a
+    if _is_neg(a):
+        return -(a.inputs[0] * b)
+    if _is_neg(b):
+        return -(a * b.inputs[0])
+    if scalar_value(b) is not None and scalar_value(a) is None:
+        return b * a  # numbers first: 2*x, not x*2
+    ca = scalar_value(a)
+    if ca is not None and b.op.name == "Mul" and scalar_value(b.inputs[0]) is not None:
+        return (ca * b.inputs[0]) * b.inputs[1]  # 2*(3*x) -> 6*x
+    # g may stand for "ones of a larger shape": drop a 1-like factor only when shapes agree
+    if a.op.name == "BroadcastLike" and _is(a.inputs[0], 1) and same_key(a.skey, b.skey):
+        return b
+    return None
+
+
+def _simplify_div(a: Tensor, b: Tensor) -> Tensor | None:
+    if _is(b, 1):
+        return a
+    if _is_neg(a):
+        return -(a.inputs[0] / b)
+    return None
+
+
+def _simplify_neg(x: Tensor) -> Tensor | None:
+    return x.inputs[0] if _is_neg(x) else None
+
+
+def _simplify_pow(a: Tensor, b: Tensor) -> Tensor | None:
+    if _is(b, 1):
+        return a
+    outer = scalar_value(b)
+    if outer is not None and outer == int(outer) and a.op.name == "Pow":
+        inner = scalar_value(a.inputs[1])
+        if inner is not None:  # (a**2)**3 -> a**6 (true for integer outer exponents)
+            return a.inputs[0] ** (inner * outer)
+    return None
+
+
+def _simplify_sum_to_like(r: Tensor, out: Tensor, a: Tensor) -> Tensor | None:
+    # Nothing was broadcast when out and a have provably the same shape.
+    return r if same_key(out.skey, a.skey) else None
+
+
+def _simplify_broadcast_like(t: Tensor, u: Tensor) -> Tensor | None:
+    return t if same_key(broadcast_key([t.skey, u.skey]), t.skey) else None
+
+
+def _simplify_reshape_like(t: Tensor, like: Tensor) -> Tensor | None:
+    return t if same_key(t.skey, like.skey) else None
+
+
+_SIMPLIFY: dict[str, Callable] = {
+    "Add": _simplify_add,
+    "Sub": _simplify_sub,
+    "Mul": _simplify_mul,
+    "Div": _simplify_div,
+    "Neg": _simplify_neg,
+    "Pow": _simplify_pow,
+    "SumToLike": _simplify_sum_to_like,
+    "BroadcastLike": _simplify_broadcast_like,
+    "ReshapeLike": _simplify_reshape_like,
+}
+
+
+# ---------------------------------------------------------------------------
+# Operator overloads and numpy interoperability
+# ---------------------------------------------------------------------------
+
+def _swap(f: Callable) -> Callable:
+    return lambda self, other: f(other, self)
+
+
+Tensor.__add__ = add
+Tensor.__radd__ = _swap(add)
+Tensor.__sub__ = subtract
+Tensor.__rsub__ = _swap(subtract)
+Tensor.__mul__ = multiply
+Tensor.__rmul__ = _swap(multiply)
+Tensor.__truediv__ = divide
+Tensor.__rtruediv__ = _swap(divide)
+Tensor.__pow__ = pow
+Tensor.__rpow__ = _swap(pow)
+Tensor.__matmul__ = matmul
+Tensor.__rmatmul__ = _swap(matmul)
+Tensor.__neg__ = negative
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = abs
+Tensor.__lt__ = less
+Tensor.__le__ = less_equal
+Tensor.__gt__ = greater
+Tensor.__ge__ = greater_equal
+
+_UFUNCS: dict[Any, Callable] = {
+    np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,
+    np.power: pow, np.negative: negative, np.matmul: matmul, np.sin: sin, np.cos: cos,
+    np.tan: tan, np.arcsin: arcsin, np.arccos: arccos, np.arctan: arctan, np.sinh: sinh,
+    np.cosh: cosh, np.tanh: tanh, np.exp: exp, np.log: log, np.log1p: log1p, np.sqrt: sqrt,
+    np.square: square, np.absolute: abs, np.sign: sign, np.maximum: maximum,
+    np.minimum: minimum, np.less: less, np.less_equal: less_equal, np.greater: greater,
+    np.greater_equal: greater_equal, np.equal: equal,
+}
+
+
+def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """Let numpy hand mixed expressions to gradlab: ``np.ones(3) * t`` and ``np.sin(t)``
+    build graph nodes (never numpy object arrays)."""
+    build = _UFUNCS.get(ufunc)
+    if method != "__call__" or kwargs or build is None:
+        return NotImplemented
+    return build(*inputs)
+
+
+Tensor.__array_ufunc__ = _array_ufunc
+
+UNARY_FUNCTIONS: dict[str, Callable] = {
+    "sin": sin, "cos": cos, "tan": tan, "arcsin": arcsin, "arccos": arccos, "arctan": arctan,
+    "sinh": sinh, "cosh": cosh, "tanh": tanh, "exp": exp, "log": log, "log1p": log1p,
+    "sqrt": sqrt, "square": square, "abs": abs, "sign": sign, "sigmoid": sigmoid,
+    "softplus": softplus, "relu": relu,
+}
+"""The elementwise functions of one argument, by name (used by the expression parser)."""
+
+
+
+def register_op(name: str, forward: Callable, grads: Sequence[Callable | None] | None = None,
+                arity: int = 1) -> Callable[..., Tensor]:
+    """Add your own elementwise op to the table and get the function that builds it.
+
+    ``forward`` computes the op with numpy. ``grads`` holds one rule per input,
+    ``rule(g, out, *inputs) -> gradient``, written with gradlab ops so that it can
+    itself be differentiated (then f'' needs no extra rule). Leave ``grads`` out
+    for an op that cannot be differentiated; asking for its gradient then raises
+    :class:`~gradlab.NoGradientError` naming the op and your line.
+
+    >>> cube = gl.register_op("Cube", lambda x: x**3, [lambda g, out, x: g * (3 * x**2)])
+    """
+    if name in OPS:
+        raise ValueError(f"an op named {name!r} already exists")
+    if grads is not None:
+        grads = tuple(grads)
+        arity = len(grads)
+    op = defop(name, forward, grads, broadcasting=True)
+
+    def build(*args: Any) -> Tensor:
+        if len(args) != arity:
+            raise TypeError(f"{name} takes {arity} argument(s), got {len(args)}")
+        return apply(op.name, *args)
+
+    build.__name__ = name.lower()
+    build.__doc__ = f"The op {name!r} (registered with gl.register_op)."
+    return build

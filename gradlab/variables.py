@@ -1,0 +1,124 @@
+"""The leaves of a graph: placeholders (fed at run time) and Variables (state).
+
+A placeholder is a promise: "a value will be fed here when the graph runs".
+A Variable is a named piece of state, such as a model weight. Its value does not
+live in the node (nodes are immutable) but in the :class:`~gradlab.Session` that
+runs it; ``v.assign(new)`` builds an op that, when run, stores ``new`` there.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import ShapeError
+from .graph import Tensor, format_shape, get_default_graph
+from .ops import OPS, as_tensor, group
+
+
+def placeholder(dtype: Any = np.float64, shape: Sequence[int | None] | None = None,
+                name: str | None = None) -> Tensor:
+    """A node whose value is fed at run time: ``session.run(y, feed_dict={x: values})``.
+
+    ``shape=None`` accepts any shape; use ``None`` inside a shape for a size that
+    may vary, e.g. ``shape=(None,)`` for a vector of any length. Integer feeds are
+    converted to ``dtype`` (a float type), so ``feed_dict={x: [1, 2, 3]}`` works.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"placeholders hold floating point values, not {dtype}")
+    static = None if shape is None else tuple(None if d is None else int(d) for d in shape)
+    known = static is not None and None not in static
+    return Tensor(OPS["Placeholder"], (), {"shape": static}, dtype, static,
+                  static if known else None, name or "Placeholder")
+
+
+class Variable(Tensor):
+    """A named value that persists between runs, such as a weight to be trained.
+
+    >>> W = gl.Variable([0.0], name="W")
+    >>> with gl.Session() as s:
+    ...     s.run(gl.global_variables_initializer())
+    ...     s.run(W.assign(W + 1))
+
+    The shape and dtype are fixed by the initial value (integers become float64).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, initial_value: Any, name: str | None = None, trainable: bool = True,
+                 dtype: Any = None) -> None:
+        if isinstance(initial_value, Tensor):
+            if initial_value.op.name != "Const":
+                raise TypeError(
+                    f"a Variable's initial value must be known when it is created; "
+                    f"'{initial_value.name}' is computed by the graph. Use numbers, "
+                    "arrays, or gl.zeros/gl.ones/gl.constant."
+                )
+            initial_value = initial_value.attrs["value"]
+        value = np.array(initial_value, dtype=dtype)
+        if value.dtype.kind in "iub":
+            value = value.astype(np.float64)
+        if value.dtype.kind != "f":
+            raise TypeError(f"a Variable holds floating point values, not {value.dtype}")
+        value.setflags(write=False)
+        super().__init__(OPS["Variable"], (), {"initial_value": value, "trainable": trainable},
+                         value.dtype, value.shape, value.shape, name or "Variable")
+        self.graph.variables.append(self)
+
+    @property
+    def initial_value(self) -> np.ndarray:
+        return self.attrs["initial_value"]
+
+    @property
+    def trainable(self) -> bool:
+        return self.attrs["trainable"]
+
+    @property
+    def initializer(self) -> Tensor:
+        """An op that sets this Variable to its initial value."""
+        return self.assign(self.initial_value)
+
+    def assign(self, value: Any, name: str | None = None) -> Tensor:
+        """An op that stores ``value`` in this Variable when run (and returns it)."""
+        value = as_tensor(value)
+        if value.shape is not None and None not in value.shape and value.shape != self.shape:
+            raise ShapeError(
+                f"cannot assign a value of shape {format_shape(value.shape)} to Variable "
+                f"'{self.name}' of shape {format_shape(self.shape)}"
+            )
+        return Tensor(OPS["Assign"], (self, value), {}, self.dtype, self.shape, self.skey,
+                      name or "Assign")
+
+    def assign_add(self, delta: Any, name: str | None = None) -> Tensor:
+        """An op that adds ``delta`` to this Variable."""
+        return self.assign(self + delta, name)
+
+    def assign_sub(self, delta: Any, name: str | None = None) -> Tensor:
+        """An op that subtracts ``delta`` from this Variable."""
+        return self.assign(self - delta, name)
+
+
+def global_variables() -> list[Variable]:
+    """All Variables of the default graph, in creation order."""
+    return list(get_default_graph().variables)
+
+
+def trainable_variables() -> list[Variable]:
+    """The Variables of the default graph that optimizers update."""
+    return [v for v in get_default_graph().variables if v.trainable]
+
+
+def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Tensor:
+    """One op that sets each Variable of ``var_list`` to its initial value."""
+    return group(*(v.initializer for v in var_list), name=name)
+
+
+def global_variables_initializer() -> Tensor:
+    """One op that initializes every Variable created so far (run it once per Session).
+
+    Create it *after* the optimizer: optimizers such as Adam add Variables of
+    their own when ``minimize`` is called.
+    """
+    return variables_initializer(global_variables())
