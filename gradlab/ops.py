@@ -538,11 +538,16 @@ defop(
     "MatMul",
     np.matmul,
     (
-        lambda g, out, a, b: sum_to_like(matmul(g, matrix_transpose(b)), a, a),
-        lambda g, out, a, b: sum_to_like(matmul(matrix_transpose(a), g), b, b),
+        lambda g, out, a, b: _sum_batch(matmul(g, matrix_transpose(b)), a),
+        lambda g, out, a, b: _sum_batch(matmul(matrix_transpose(a), g), b),
     ),
     shape=_static(_matmul_shape),
 )
+
+
+def _sum_batch(r: Tensor, like: Tensor) -> Tensor:
+    """Sum ``r`` over the batch axes that broadcasting added to ``like`` (in batched matmul)."""
+    return sum_to_like(r, r, like)
 
 
 def _axis(axis: Any) -> Any:
