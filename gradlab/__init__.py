@@ -22,6 +22,8 @@ from .autodiff import gradients
 from .errors import (FeedError, GradlabError, NoGradientError, ShapeError,
                      UninitializedVariableError)
 from .formula import formula, to_latex
+from .check import DerivativeCheck, check_derivative, check_gradients
+from .expr import Expression, ExpressionError, parse
 from .functional import grad, value_and_grad
 from .graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
 from .ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
@@ -31,21 +33,22 @@ from .ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide,
                   stop_gradient, subtract, tan, tanh, transpose, where, zeros, zeros_like)
 from .plan import Plan
 from .session import Session, get_default_session
+from .show import GraphDrawing, Trace, draw_graph, trace
 from .variables import (Variable, global_variables, global_variables_initializer, placeholder,
                         trainable_variables, variables_initializer)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
+    "DerivativeCheck", "Expression", "GraphDrawing", "Trace", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
-    "arctan", "constant", "cos", "cosh", "divide", "equal", "exp", "float32", "float64",
+    "arctan", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "exp", "float32", "float64",
     "formula", "get_default_graph", "get_default_session", "global_variables",
     "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
     "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",
-    "multiply", "negative", "ones", "ones_like", "placeholder", "pow", "reduce_mean", "reduce_sum",
+    "multiply", "negative", "ones", "ones_like", "parse", "placeholder", "pow", "reduce_mean", "reduce_sum",
     "register_op", "relu", "reset_default_graph", "reshape", "sigmoid", "sign", "sin", "sinh",
-    "softplus", "sqrt", "square", "stop_gradient", "subtract", "tan", "tanh", "to_latex",
+    "softplus", "sqrt", "square", "stop_gradient", "subtract", "tan", "tanh", "to_latex", "trace",
     "train", "trainable_variables", "transpose", "value_and_grad", "variables_initializer",
     "where", "zeros", "zeros_like",
 ]

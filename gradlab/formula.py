@@ -38,7 +38,7 @@ _COMPARE = {"Less": "<", "LessEqual": "<=", "Greater": ">", "GreaterEqual": ">="
 _LATEX_COMPARE = {"<=": r"\le", ">=": r"\ge", "==": "="}
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda",
-    "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma", "Delta",
+    "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma", "Delta",
     "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega",
 }
 
@@ -125,6 +125,8 @@ class _Printer:
         if op in ("Add", "Sub"):
             left, right = self.show(ins[0]), self.show(ins[1])
             plus = op == "Add"
+            if plus and left.negative and not right.negative:  # -a + b reads better as b - a
+                left, right = right, left
             if right.negative:  # a + -b is a - b, and a - -b is a + b
                 plus, right = not plus, _Piece(right.text[1:], MUL)
             sign = "+" if plus else "-"
@@ -171,6 +173,9 @@ class _Printer:
 
     def constant(self, node: Tensor) -> _Piece:
         value = node.attrs["value"]
+        symbol = node.attrs.get("symbol")
+        if symbol:
+            return _Piece(self.symbol(symbol) if symbol != "e" else "e", ATOM)
         if np.ndim(value) == 0:
             text = _number(float(value), self.latex)
             return _Piece(text, ATOM if not text.startswith("-") else NEG, text.startswith("-"))
@@ -215,18 +220,20 @@ class _Printer:
 
     def factors(self, factors: list[Tensor], bare: bool = False) -> _Piece:
         """Write factors as numbers, then symbols (repeats become powers), then the rest."""
-        numbers, others = [], []
+        numbers, named, others = [], [], []
         symbols: dict[str, list] = {}
         for f in factors:
             value = _scalar(f)
             if value is not None:
                 if value not in (1, -1) or len(factors) == 1:
                     numbers.append(_Piece(_number(builtins_abs(value), self.latex), ATOM))
+            elif f.op.name == "Const" and f.attrs.get("symbol"):
+                named.append(self.show(f))  # pi and e come right after the numbers
             elif f.op.name in ("Placeholder", "Variable"):
                 symbols.setdefault(f.name, [f, 0])[1] += 1
             else:
                 others.append(f)
-        pieces = list(numbers)
+        pieces = numbers + named
         for name in sorted(symbols, key=lambda n: (n, 0)):
             f, count = symbols[name]
             piece = self.show(f)
@@ -254,7 +261,7 @@ def builtins_abs(value: float) -> float:
 
 
 def _scalar(t: Tensor) -> float | None:
-    if t.op.name == "Const" and np.ndim(t.attrs["value"]) == 0:
+    if t.op.name == "Const" and np.ndim(t.attrs["value"]) == 0 and not t.attrs.get("symbol"):
         return float(t.attrs["value"])
     return None
 

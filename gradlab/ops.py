@@ -80,8 +80,9 @@ def defop(name: str, forward: Callable | None, grads: tuple | None = None, **kw:
 # Turning Python values into nodes, and building nodes with simplification
 # ---------------------------------------------------------------------------
 
-def constant(value: ArrayLike, dtype: Any = None, name: str | None = None) -> Tensor:
-    """A node with a fixed value.
+def constant(value: ArrayLike, dtype: Any = None, name: str | None = None,
+             symbol: str | None = None) -> Tensor:
+    """A node with a fixed value (``symbol``, such as ``"pi"``, is how formulas print it).
 
     Python numbers stay *weakly typed* (as in numpy 2): ``2 * x`` keeps the dtype
     of ``x``. Integer arrays become float64, so every value can be differentiated.
@@ -89,6 +90,7 @@ def constant(value: ArrayLike, dtype: Any = None, name: str | None = None) -> Te
     if isinstance(value, Tensor):
         return value
     weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
+    attrs = {"symbol": symbol} if symbol else {}
     if weak:
         value = float(value)
         arr_dtype, shape = np.dtype(np.float64), ()
@@ -99,7 +101,8 @@ def constant(value: ArrayLike, dtype: Any = None, name: str | None = None) -> Te
         elif value.dtype.kind not in "fb":
             raise TypeError(f"gradlab constants must be numbers, not {value.dtype} ({value!r:.60})")
         arr_dtype, shape = value.dtype, value.shape
-    return Tensor(OPS["Const"], (), {"value": value, "weak": weak}, arr_dtype, shape, shape, name)
+    attrs.update(value=value, weak=weak)
+    return Tensor(OPS["Const"], (), attrs, arr_dtype, shape, shape, name)
 
 
 def zeros(shape: Sequence[int], dtype: Any = np.float64, name: str | None = None) -> Tensor:
@@ -125,7 +128,7 @@ def const_value(t: Tensor) -> Any:
 def scalar_value(t: Tensor) -> float | None:
     """The number held by a scalar constant node, or None."""
     v = const_value(t)
-    if v is None or np.ndim(v) != 0 or isinstance(v, np.bool_):
+    if v is None or np.ndim(v) != 0 or isinstance(v, np.bool_) or "symbol" in t.attrs:
         return None
     return float(v)
 
@@ -157,7 +160,8 @@ def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
     simpler = _SIMPLIFY.get(name, _no_rewrite)(*inputs, **attrs)
     if simpler is not None:
         return simpler
-    if op.foldable and inputs and all(t.op.name == "Const" for t in inputs):
+    if op.foldable and inputs and all(t.op.name == "Const" for t in inputs) \
+            and not any("symbol" in t.attrs for t in inputs):  # keep 2*pi readable; plans fold it
         return _fold(op, inputs, attrs)
     try:
         if op.broadcasting:
@@ -640,10 +644,6 @@ def _simplify_mul(a: Tensor, b: Tensor) -> Tensor | None:
         return -b
     if _is(b, -1):
         return -a
-    if _is_neg(a):
-        return -(a.inputs[0] * b)
-    if _is_neg(b):
-        return -(a * b.inputs[0])
     if scalar_value(b) is not None and scalar_value(a) is None:
         return b * a  # numbers first: 2*x, not x*2
     ca = scalar_value(a)
@@ -656,11 +656,7 @@ def _simplify_mul(a: Tensor, b: Tensor) -> Tensor | None:
 
 
 def _simplify_div(a: Tensor, b: Tensor) -> Tensor | None:
-    if _is(b, 1):
-        return a
-    if _is_neg(a):
-        return -(a.inputs[0] / b)
-    return None
+    return a if _is(b, 1) else None
 
 
 def _simplify_neg(x: Tensor) -> Tensor | None:
