@@ -33,14 +33,36 @@ from .ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide,
                   stop_gradient, subtract, tan, tanh, transpose, where, zeros, zeros_like)
 from .plan import Plan
 from .session import Session, get_default_session
-from .show import GraphDrawing, Trace, draw_graph, trace
 from .variables import (Variable, global_variables, global_variables_initializer, placeholder,
                         trainable_variables, variables_initializer)
 
 __version__ = "0.1.0"
 
+# The drawing and widget modules import matplotlib, seaborn and ipywidgets, which take a
+# few tenths of a second; they load on first use so that the engine alone starts fast.
+_LAZY = {
+    "draw_graph": "show", "trace": "show", "GraphDrawing": "show", "Trace": "show",
+    "plot": "plotting", "explore": "widgets", "Explorer": "widgets", "PRESETS": "widgets",
+    "explore_descent": "descent", "DescentExplorer": "descent", "descent_path": "descent",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gradlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 __all__ = [
-    "DerivativeCheck", "Expression", "GraphDrawing", "Trace", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
+    "DerivativeCheck", "DescentExplorer", "Explorer", "Expression", "GraphDrawing", "PRESETS",
+    "Trace", "descent_path", "explore", "explore_descent", "plot", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
     "arctan", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "exp", "float32", "float64",
     "formula", "get_default_graph", "get_default_session", "global_variables",

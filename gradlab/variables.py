@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import ShapeError
-from .graph import Tensor, format_shape, get_default_graph
+from .graph import Tensor, broadcast_static, format_shape, get_default_graph
 from .ops import OPS, as_tensor, group
 
 
@@ -81,9 +81,16 @@ class Variable(Tensor):
         return self.assign(self.initial_value)
 
     def assign(self, value: Any, name: str | None = None) -> Tensor:
-        """An op that stores ``value`` in this Variable when run (and returns it)."""
+        """An op that stores ``value`` in this Variable when run (and returns it).
+
+        ``value`` must have the Variable's shape or broadcast to it (a scalar fills it).
+        """
         value = as_tensor(value)
-        if value.shape is not None and None not in value.shape and value.shape != self.shape:
+        try:
+            fits = broadcast_static([value.shape, self.shape]) in (None, self.shape)
+        except ShapeError:
+            fits = False
+        if not fits:
             raise ShapeError(
                 f"cannot assign a value of shape {format_shape(value.shape)} to Variable "
                 f"'{self.name}' of shape {format_shape(self.shape)}"

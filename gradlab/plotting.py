@@ -1,0 +1,288 @@
+"""Seaborn-styled figures of f and its derivatives.
+
+:class:`FunctionFigure` owns one matplotlib ``Figure`` (made without pyplot, so it
+never piles up in pyplot's list of open figures) and redraws it by moving line
+data with ``set_data``. :func:`plot` makes one for a single picture; the explorer
+keeps one alive and redraws it on every slider move.
+
+Styling comes from seaborn's "darkgrid" theme, applied only while gradlab draws
+(:func:`gradlab_style`), so your own matplotlib settings are never changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import io
+from typing import Any, Iterator, Sequence
+
+import matplotlib
+import numpy as np
+import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
+
+from .expr import Expression, parse
+from .formula import to_latex
+from .graph import Graph, Tensor
+
+ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
+PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
+LEGEND_FORMULA_LIMIT = 60  # longer formulas get a short legend entry
+
+
+def legend_label(order: int, latex: str) -> str:
+    """``$f'(x) = 3 x^{2}$``, or just ``$f'(x)$`` when the formula is too long for a legend."""
+    name = ORDER_LATEX[order]
+    if len(latex) > LEGEND_FORMULA_LIMIT:
+        return f"${name}(x)$"
+    # matplotlib's mathtext, unlike LaTeX, puts no space before \cos in "a \cos(x)"
+    spaced = re.sub(r"(?<=[\w}]) \\(?=[a-z]{2,})", r"\\, \\", latex)
+    return f"${name}(x) = {spaced}$"
+
+
+def evaluate_curves(expression: Expression, x: np.ndarray, orders: Sequence[int],
+                    **params: float) -> dict[int, np.ndarray]:
+    """f and its derivatives on ``x``; derivatives are blanked where f itself is undefined
+    (the slope of log(x) means nothing for x <= 0). Infinities become nan (gaps)."""
+    wanted = tuple(sorted(set(orders) | {0}))
+    with np.errstate(all="ignore"):
+        values = dict(zip(wanted, expression.evaluate(x, wanted, **params)))
+    undefined = ~np.isfinite(values[0])
+    result = {}
+    for k in orders:
+        v = np.asarray(values[k], dtype=float)
+        result[k] = np.where(undefined | ~np.isfinite(v), np.nan, v)
+    return result
+
+
+@contextlib.contextmanager
+def gradlab_style() -> Iterator[None]:
+    """Seaborn's darkgrid look and the "deep" palette, for the duration of a ``with`` block."""
+    palette = sns.color_palette("deep")
+    with sns.axes_style("darkgrid"), sns.plotting_context("notebook", font_scale=0.9), \
+            matplotlib.rc_context({"axes.prop_cycle": matplotlib.cycler(color=palette)}):
+        yield
+
+
+def as_expression(f: Any, variable: str = "x") -> Expression:
+    """Accept a formula string, an Expression, or a function of one tensor."""
+    if isinstance(f, Expression):
+        return f
+    if isinstance(f, str):
+        return parse(f, variable)
+    if callable(f):
+        from .variables import placeholder
+        from .expr import Expression as E
+
+        graph = Graph()
+        with graph.as_default():
+            x = placeholder(name=variable)
+            y = f(x)
+            if not isinstance(y, Tensor):
+                raise TypeError("the function must build a gradlab tensor, e.g. lambda t: gl.sin(t)")
+        name = getattr(f, "__name__", "f")
+        return E(name if name != "<lambda>" else "f", y, x, {}, graph)
+    raise TypeError(f"expected a formula, an Expression or a function of a tensor, not {f!r:.60}")
+
+
+def undefined_regions(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
+    """The x intervals where ``y`` is nan or infinite (shown as gaps in the plot)."""
+    bad = ~np.isfinite(y)
+    if not bad.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], bad, [False]]).astype(int)))
+    return [(float(x[start]), float(x[stop - 1])) for start, stop in zip(edges[::2], edges[1::2])]
+
+
+def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
+    """y-limits that show the curves, ignoring nan/inf and the spikes near a pole."""
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(1)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -1.0, 1.0
+    lo, hi = float(values.min()), float(values.max())
+    p_lo, p_hi = np.percentile(values, [2, 98])
+    if hi - lo > 20 * max(p_hi - p_lo, 1e-12):  # a pole: keep the body of the curve in view
+        lo, hi = float(p_lo), float(p_hi)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    pad = 0.08 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+class FunctionFigure:
+    """A persistent figure of f (top panel) and its derivatives (bottom panel).
+
+    ``update(x, values)`` moves the lines; ``draw()`` renders; ``png()`` encodes.
+    """
+
+    def __init__(self, orders: Sequence[int] = (0, 1), figsize: tuple[float, float] = (8, 5),
+                 dpi: int = 100, formula_legend: bool = True) -> None:
+        self.formula_legend = formula_legend
+        with gradlab_style():
+            self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            self.canvas = FigureCanvasAgg(self.figure)
+            top, bottom = self.figure.subplots(2, 1, sharex=True, height_ratios=(1, 1))
+        self.axes = {"f": top, "d": bottom}
+        colors = sns.color_palette("deep")
+        self.lines = {}
+        for k in range(4):
+            ax = top if k == 0 else bottom
+            (self.lines[k],) = ax.plot([], [], color=colors[k], lw=2 if k < 2 else 1.6,
+                                       ls="-" if k < 2 else "--")
+        self.zero_lines = [ax.axhline(0, color="#555555", lw=0.8, zorder=1) for ax in (top, bottom)]
+        (self.tangent,) = top.plot([], [], color=colors[3], lw=1.4, ls=":")
+        (self.point_f,) = top.plot([], [], "o", color=colors[0], ms=7, mec="white")
+        (self.point_d,) = bottom.plot([], [], "o", color=colors[1], ms=7, mec="white")
+        self.markers = [bottom.axvline(np.nan, color="#888888", lw=0.8, ls=":"),
+                        top.axvline(np.nan, color="#888888", lw=0.8, ls=":")]
+        for ax in (top, bottom):
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+        top.set_ylabel("f(x)")
+        bottom.set_ylabel("derivatives")
+        bottom.set_xlabel("x")
+        self.orders = tuple(orders)
+        self.relayout()
+        self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
+
+    def legends(self) -> list:
+        """The legends currently on the figure."""
+        return [ax.get_legend() for ax in self.axes.values()
+                if ax.get_legend() is not None and ax.get_visible()]
+
+    def relayout(self) -> None:
+        """Fit the margins to the current labels once, then freeze them.
+
+        Constrained layout costs hundreds of milliseconds per draw, far too slow for a
+        slider, so it runs only when asked (a new formula), not on every redraw.
+        """
+        self.figure.set_layout_engine("constrained")
+        self.figure.get_layout_engine().execute(self.figure)
+        self.figure.set_layout_engine("none")
+
+    # -- data ------------------------------------------------------------------
+    def set_curves(self, x: np.ndarray, values: dict[int, np.ndarray]) -> None:
+        """Show ``values[k]`` (the k-th derivative on ``x``) for each shown order."""
+        for k, line in self.lines.items():
+            if k in values:
+                line.set_data(x, values[k])
+                line.set_visible(True)
+            else:
+                line.set_data([], [])
+                line.set_visible(False)
+
+    def set_tangent(self, x0: float | None, f0: float = np.nan, d0: float = np.nan,
+                    x_range: tuple[float, float] = (0.0, 1.0)) -> None:
+        """The tangent line to f at x0, and the points (x0, f(x0)) and (x0, f'(x0))."""
+        shown = x0 is not None and np.isfinite(f0) and np.isfinite(d0)
+        if not shown:
+            for artist in (self.tangent, self.point_f, self.point_d):
+                artist.set_data([], [])
+            for marker in self.markers:
+                marker.set_xdata([np.nan, np.nan])
+            return
+        xs = np.array(x_range, dtype=float)
+        self.tangent.set_data(xs, f0 + d0 * (xs - x0))
+        self.point_f.set_data([x0], [f0])
+        self.point_d.set_data([x0], [d0] if 1 in self.orders else [np.nan])
+        for marker in self.markers:
+            marker.set_xdata([x0, x0])
+
+    def set_labels(self, latex: dict[int, str]) -> None:
+        """Legend entries with each curve's formula."""
+        for k, line in self.lines.items():
+            text = latex.get(k)
+            if text is None:
+                line.set_label("_hidden")
+            else:  # plain labels draw much faster than mathtext (for live redraws)
+                line.set_label(legend_label(k, text) if self.formula_legend else f"{PLAIN_NAMES[k]}(x)")
+        self.tangent.set_label("tangent at $x_0$")
+        for ax in self.axes.values():
+            handles = [h for h in ax.get_lines() if h.get_visible() and not h.get_label().startswith("_")
+                       and len(h.get_xdata())]
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            if handles:
+                with gradlab_style():
+                    # "best" searches for a free spot on every draw: fine for a picture,
+                    # too slow for a slider
+                    ax.legend(handles=handles, loc="best" if self.formula_legend else "upper right",
+                              fontsize=9, framealpha=0.85 if self.formula_legend else 1.0)
+
+    def set_limits(self, x_range: tuple[float, float], f_limits: tuple[float, float],
+                   d_limits: tuple[float, float]) -> None:
+        self.axes["f"].set_xlim(*x_range)
+        self.axes["f"].set_ylim(*f_limits)
+        self.axes["d"].set_ylim(*d_limits)
+        self.axes["d"].set_visible(any(k > 0 for k in self.orders))
+
+    # -- output ------------------------------------------------------------------
+    def png(self) -> bytes:
+        """The current canvas as PNG bytes."""
+        return canvas_png(self.canvas)
+
+
+def canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """What an Agg canvas shows now, as PNG bytes, without re-rendering the figure.
+
+    Uses Pillow's fastest compression: this runs on every slider move.
+    """
+    buffer = io.BytesIO()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                             "raw", "RGBA", 0, 1)
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)  # opaque: no alpha to encode
+    return buffer.getvalue()
+
+
+def plot(f: Any, x_range: tuple[float, float] = (-5.0, 5.0), orders: Sequence[int] = (0, 1),
+         n: int = 400, ax: Any = None, **params: float) -> Figure:
+    """A seaborn-styled figure of f and the derivatives in ``orders`` over ``x_range``.
+
+    ``f`` may be a formula (``"sin(x)*exp(-x/5)"``), an :class:`Expression`, or a
+    function of a tensor. Parameters of a formula are given by name:
+    ``gl.plot("a*sin(b*x)", (0, 6), a=2, b=3)``. With ``ax``, everything is drawn on
+    that one matplotlib Axes instead of a new figure. Regions where f is not
+    defined (``log(x)`` for x <= 0) are left as gaps.
+    """
+    expression = as_expression(f)
+    orders = tuple(sorted(set(orders)))
+    if not orders or min(orders) < 0 or max(orders) > 3:
+        raise ValueError(f"orders are 0 (f), 1 (f'), 2 (f'') or 3 (f'''), not {orders!r}")
+    lo, hi = float(x_range[0]), float(x_range[1])
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"x_range must be two finite numbers, low then high: {x_range!r}")
+    x = np.linspace(lo, hi, int(n))
+    values = evaluate_curves(expression, x, orders, **params)
+    latex = {k: expression.derivative(k).to_latex() for k in orders}
+    if ax is not None:
+        with gradlab_style():
+            for k in orders:
+                ax.plot(x, values[k], label=legend_label(k, latex[k]))
+            ax.axhline(0, color="#555555", lw=0.8, zorder=1)
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(*robust_limits(*values.values()))
+            ax.set_xlabel("x")
+            ax.legend(loc="upper right", fontsize=9)
+        return ax.figure
+    figure = FunctionFigure(orders)
+    figure.figure.set_layout_engine("constrained")  # a one-off picture: lay out on every draw
+    figure.set_curves(x, values)
+    figure.set_labels(latex)
+    derivative_values = [v for k, v in values.items() if k > 0]
+    figure.set_limits((lo, hi), robust_limits(values[0]) if 0 in values else (-1, 1),
+                      robust_limits(*derivative_values) if derivative_values else (-1, 1))
+    if 0 not in orders:  # only derivatives: use the top panel for nothing
+        figure.axes["f"].set_visible(False)
+    return figure.figure
+
+
+def render_png(figure: Figure, dpi: int | None = None) -> bytes:
+    """Encode a figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+

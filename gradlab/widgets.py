@@ -1,0 +1,367 @@
+"""The explorer: type a function, drag sliders, and watch f and its derivatives redraw.
+
+``gl.explore("a*sin(b*x)")`` returns an :class:`Explorer`, an ipywidgets ``VBox``.
+
+How it stays smooth (and safe):
+
+* **One figure, never a new one.** A single matplotlib Figure is kept; slider moves
+  change line data with ``set_data``. The picture is published as PNG bytes into
+  an ``ipywidgets.Image``, which works the same in JupyterLab, Voila, JupyterLite
+  and under nbval (no ``interact``, no ``Output``, no ``clear_output``, no flicker).
+* **Compile once, re-run often.** Typing a new formula parses and compiles it; a
+  slider move only re-runs the compiled plan (see :mod:`gradlab.plan`).
+* **Blitting.** While a parameter or the tangent point moves, the axes stay put
+  (y-limits only grow), so only the changed lines are drawn over a cached
+  background. Moving the x range redraws everything.
+* **Nothing a student types can break it.** A typo shows the parser's message
+  and keeps the last good plot; where f is undefined (``log(x)`` for x <= 0) the
+  curve has a gap and a short note says so. Observers run synchronously, so
+  tests can set ``widget.value`` and look at the result straight away.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Sequence
+
+import ipywidgets as widgets
+import numpy as np
+
+from .errors import GradlabError
+from .expr import Expression, ExpressionError
+from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves,
+                       robust_limits, undefined_regions)
+
+PRESETS: dict[str, str] = {
+    "sine": "sin(x)",
+    "a*sin(b*x)": "a*sin(b*x)",
+    "polynomial": "x^3/6 - x",
+    "exponential decay": "exp(-x/2)",
+    "damped oscillation": "sin(3*x)*exp(-x/5)",
+    "gaussian": "exp(-x^2/2)",
+    "tanh": "tanh(x)",
+    "|x|": "abs(x)",
+    "log": "log(x)",
+    "sigmoid": "sigmoid(a*x)",
+    "relu": "relu(x)",
+}
+"""Functions offered in the explorer's preset menu (name -> formula)."""
+
+_TOGGLE_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _set_bounds(slider: Any, lo: float, hi: float) -> None:
+    """Move a slider's min and max (in an order ipywidgets accepts) and fit its step."""
+    if lo > slider.max:
+        slider.max = hi
+        slider.min = lo
+    else:
+        slider.min = lo
+        slider.max = hi
+    slider.step = (hi - lo) / 400
+
+
+class Explorer(widgets.VBox):
+    """A live plot of f, f' (and f'', f''') with a text box, sliders and a tangent.
+
+    Public parts: ``expression`` (the current :class:`Expression`), ``figure`` (the
+    matplotlib Figure), and the widgets ``text``, ``presets``, ``range_slider``,
+    ``widen_button``, ``parameter_sliders`` (a dict by name), ``order_toggles``
+    (a dict by order), ``tangent_toggle``, ``tangent_slider``, ``formulas``,
+    ``message`` and ``image``.
+    """
+
+    def __init__(self, f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi),
+                 n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "png",
+                 figsize: tuple[float, float] = (6.8, 4.2), tangent: bool = True) -> None:
+        self.expression: Expression = as_expression(f)
+        lo, hi = float(x_range[0]), float(x_range[1])
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"x_range must be two finite numbers, low then high: {x_range!r}")
+        if backend not in ("png", "ipympl"):
+            raise ValueError("backend is 'png' (default) or 'ipympl' (zoom and pan)")
+        self.n = int(n)
+        self.backend = backend
+        self.render_count = 0  # full redraws (new axes)
+        self.blit_count = 0  # fast redraws of the changed lines only
+        self._plot = FunctionFigure(orders=tuple(range(4)), figsize=figsize, formula_legend=False)
+        self.figure = self._plot.figure
+        for artist in self._plot.dynamic:
+            artist.set_animated(backend == "png")
+        self._background = None
+        self._legend_pixels: list | None = None
+        self._quiet = False
+        self._limits: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+        text = self.expression.text if isinstance(f, (str, Expression)) else "f"
+        self.text = widgets.Text(value=text, description="f(x) =", continuous_update=False,
+                                 layout=widgets.Layout(width="420px"))
+        self.presets = widgets.Dropdown(options=[("presets…", "")] + list(PRESETS.items()),
+                                        value="", layout=widgets.Layout(width="170px"))
+        span = hi - lo
+        self.range_slider = widgets.FloatRangeSlider(
+            value=(lo, hi), min=lo - span, max=hi + span, step=span / 400, description="x range",
+            readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="520px"))
+        self.widen_button = widgets.Button(description="widen", icon="arrows-h",
+                                           tooltip="double the range the slider can reach",
+                                           layout=widgets.Layout(width="90px"))
+        self.parameter_sliders: dict[str, widgets.FloatSlider] = {}
+        self.parameter_box = widgets.VBox()
+        self.order_toggles = {
+            k: widgets.ToggleButton(value=k in orders, description=_TOGGLE_NAMES[k],
+                                    layout=widgets.Layout(width="52px"))
+            for k in range(4)
+        }
+        self.tangent_toggle = widgets.Checkbox(value=tangent, description="tangent at x₀",
+                                               indent=False, layout=widgets.Layout(width="120px"))
+        self.tangent_slider = widgets.FloatSlider(
+            value=lo + span / 3, min=lo, max=hi, step=span / 400, description="x₀",
+            readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="360px"))
+        self.formulas = widgets.HTMLMath()
+        self.message = widgets.HTML()
+        if backend == "ipympl":
+            self.image = self._ipympl_canvas()
+        else:
+            self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{figsize[0] * 100:.0f}px"))
+
+        super().__init__([
+            widgets.HBox([self.text, self.presets]),
+            widgets.HBox([self.range_slider, self.widen_button]),
+            self.parameter_box,
+            widgets.HBox([*self.order_toggles.values(), self.tangent_toggle, self.tangent_slider]),
+            self.formulas,
+            self.message,
+            self.image,
+        ])
+        self.text.observe(self._on_text, "value")
+        self.presets.observe(self._on_preset, "value")
+        self.range_slider.observe(self._on_range, "value")
+        self.widen_button.on_click(self._on_widen)
+        for toggle in self.order_toggles.values():
+            toggle.observe(self._on_orders, "value")
+        self.tangent_toggle.observe(self._on_orders, "value")  # the legend lists the tangent
+        self.tangent_slider.observe(self._on_tangent, "value")
+        self._sync_parameter_sliders()
+        self._update_formulas()
+        self._guarded(lambda: self._redraw(full=True, relayout=True))
+
+    # -- what is shown --------------------------------------------------------------
+    @property
+    def x_range(self) -> tuple[float, float]:
+        lo, hi = self.range_slider.value
+        return float(lo), float(hi)
+
+    @property
+    def orders(self) -> tuple[int, ...]:
+        """The derivative orders currently switched on (0 is f itself)."""
+        return tuple(k for k, t in self.order_toggles.items() if t.value)
+
+    @property
+    def params(self) -> dict[str, float]:
+        return {name: float(s.value) for name, s in self.parameter_sliders.items()}
+
+    def __repr__(self) -> str:
+        lo, hi = self.x_range
+        return f"Explorer(f={self.text.value!r}, x_range=({round(lo, 2)!r}, {round(hi, 2)!r}))"
+
+    # -- observers (each one is the boundary between a student and the engine) --------
+    def _guarded(self, action: Any) -> None:
+        try:
+            with np.errstate(all="ignore"):  # nan/inf are drawn as gaps, never warned about
+                action()
+        except ExpressionError as err:
+            self._show_error(err)
+        except (GradlabError, ValueError, TypeError, ArithmeticError) as err:
+            self._show_error(f"{type(err).__name__}: {err}")
+
+    def _on_text(self, change: dict) -> None:
+        self._guarded(lambda: self._set_formula(change["new"]))
+
+    def _set_formula(self, text: str) -> None:
+        self.expression = as_expression(text)  # raises ExpressionError: the old plot stays
+        self._sync_parameter_sliders()
+        self._update_formulas()
+        self._redraw(full=True, relayout=True)
+
+    def _on_preset(self, change: dict) -> None:
+        if change["new"]:
+            self.text.value = change["new"]
+            self.presets.value = ""
+
+    def _on_range(self, change: dict) -> None:
+        lo, hi = change["new"]
+        if hi - lo <= 0:
+            return
+        self._quiet = True  # moving x0 into the new range must not trigger its own redraw
+        try:
+            _set_bounds(self.tangent_slider, lo, hi)
+        finally:
+            self._quiet = False
+        self._guarded(lambda: self._redraw(full=True))
+
+    def _on_widen(self, button: Any = None) -> None:
+        slider = self.range_slider
+        span = slider.max - slider.min
+        _set_bounds(slider, slider.min - span / 2, slider.max + span / 2)
+
+    def _on_orders(self, change: dict) -> None:
+        self._guarded(lambda: (self._update_formulas(), self._redraw(full=True, relayout=True)))
+
+    def _on_parameter(self, change: dict) -> None:
+        self._guarded(lambda: self._redraw(full=False))
+
+    def _on_tangent(self, change: dict) -> None:
+        if not self._quiet:
+            self._guarded(lambda: self._redraw(full=False, curves=False))
+
+    # -- parameter sliders --------------------------------------------------------------
+    def _sync_parameter_sliders(self) -> None:
+        wanted = self.expression.parameters
+        for name in list(self.parameter_sliders):
+            if name not in wanted:
+                self.parameter_sliders.pop(name).unobserve(self._on_parameter, "value")
+        for name in wanted:
+            if name not in self.parameter_sliders:
+                slider = widgets.FloatSlider(value=1.0, min=-5.0, max=5.0, step=0.01,
+                                             description=name, continuous_update=True,
+                                             readout_format=".2f",
+                                             layout=widgets.Layout(width="420px"))
+                slider.observe(self._on_parameter, "value")
+                self.parameter_sliders[name] = slider
+        self.parameter_box.children = [self.parameter_sliders[name] for name in wanted]
+
+    # -- text around the plot -------------------------------------------------------------
+    def _update_formulas(self) -> None:
+        parts = [f"${ORDER_LATEX[k]}(x) = {self.expression.derivative(k).to_latex()}$"
+                 for k in self.orders]
+        self.formulas.value = " &nbsp;&nbsp;&nbsp; ".join(parts)
+
+    def _show_error(self, err: Any) -> None:
+        text = html.escape(str(err))
+        self.message.value = (f'<pre style="color:#b00020;margin:0;line-height:1.3">{text}</pre>'
+                              "<span style='color:#555'>(the plot shows the last formula that worked)</span>")
+
+    def _show_note(self, x: np.ndarray, f_values: np.ndarray) -> None:
+        regions = undefined_regions(x, f_values)
+        if not regions:
+            self.message.value = ""
+        elif len(regions) == 1 and regions[0] == (float(x[0]), float(x[-1])):
+            self.message.value = "<span style='color:#8a5a00'>f is not defined anywhere in this range.</span>"
+        else:
+            where = ", ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in regions[:3])
+            more = " …" if len(regions) > 3 else ""
+            self.message.value = (f"<span style='color:#8a5a00'>f is not defined for x in {where}"
+                                  f"{more}: shown as a gap.</span>")
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _redraw(self, full: bool, curves: bool = True, relayout: bool = False) -> None:
+        lo, hi = self.x_range
+        plot, params, orders = self._plot, self.params, self.orders
+        if curves or full:
+            x = np.linspace(lo, hi, self.n)
+            values = evaluate_curves(self.expression, x, tuple(range(4)) if full else orders,
+                                     **params)
+            plot.set_curves(x, {k: values[k] for k in orders})
+            self._show_note(x, values[0])
+            self._values = values
+        self._set_tangent(params)
+        f_limits = robust_limits(*[self._values[k] for k in orders if k == 0])
+        d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])
+        if full or self._limits is None:
+            self._limits = (f_limits, d_limits)
+            if relayout:  # a new formula or new orders: new legend and margins
+                plot.orders = orders
+                plot.set_labels({k: self.expression.derivative(k).to_latex() for k in orders})
+                plot.set_limits((lo, hi), *self._limits)
+                plot.relayout()
+        else:  # a slider move: keep the axes, let them only grow
+            grown = tuple(
+                (min(old[0], new[0]), max(old[1], new[1]))
+                for old, new in zip(self._limits, (f_limits, d_limits))
+            )
+            full = grown != self._limits
+            self._limits = grown
+        plot.set_limits((lo, hi), *self._limits)
+        plot.axes["f"].set_visible(0 in orders)
+        if full:
+            self._render(legends=relayout)
+        else:
+            self._blit()
+
+    def _set_tangent(self, params: dict[str, float]) -> None:
+        x0 = float(self.tangent_slider.value)
+        if not self.tangent_toggle.value:
+            self._plot.set_tangent(None)
+            return
+        f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **params)
+        self._plot.set_tangent(x0, float(f0), float(d0), self.x_range)
+
+    def _render(self, legends: bool = False) -> None:
+        """Full redraw: axes and ticks change; cache the background for blitting.
+
+        Legends change only with the formula or the orders (``legends=True``). They
+        are drawn once, opaque, and their pixels are pasted on top of the curves in
+        every later redraw: cheaper than drawing them, and curves stay behind them.
+        """
+        self.render_count += 1
+        if self.backend == "ipympl":
+            self.figure.canvas.draw_idle()
+            return
+        canvas = self._plot.canvas
+        shown = [lg for lg in self._plot.legends() if lg.get_visible()]
+        if legends or self._legend_pixels is None:
+            canvas.draw()
+            self._legend_pixels = [
+                canvas.copy_from_bbox(lg.get_window_extent().expanded(1.02, 1.05)) for lg in shown
+            ]
+        for legend in shown:
+            legend.set_visible(False)
+        canvas.draw()  # neither the moving lines (animated) nor the legends
+        for legend in shown:
+            legend.set_visible(True)
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_dynamic()
+        self.image.value = self._plot.png()
+
+    def _blit(self) -> None:
+        """Fast redraw: the cached background, then only the lines that move."""
+        if self.backend == "ipympl" or self._background is None:
+            self._render()
+            return
+        self.blit_count += 1
+        self._plot.canvas.restore_region(self._background)
+        self._draw_dynamic()
+        self.image.value = self._plot.png()
+
+    def _draw_dynamic(self) -> None:
+        for artist in self._plot.dynamic:
+            if artist.get_visible() and artist.axes.get_visible():
+                artist.axes.draw_artist(artist)
+        for pixels in self._legend_pixels or ():
+            self._plot.canvas.restore_region(pixels)
+
+    def _ipympl_canvas(self) -> Any:
+        try:
+            from ipympl.backend_nbagg import Canvas, FigureManager
+        except ImportError:
+            raise ImportError("backend='ipympl' needs the ipympl package: pip install ipympl") from None
+        canvas = Canvas(self.figure)
+        FigureManager(canvas, 0)
+        canvas.header_visible = False
+        return canvas
+
+
+def explore(f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi),
+            n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "png") -> Explorer:
+    """An interactive explorer of f and its derivatives (see :class:`Explorer`).
+
+    ``f`` is a formula such as ``"a*sin(b*x)"`` (its parameters get sliders), an
+    Expression, or a function of a tensor. ``backend="ipympl"`` gives a zoomable
+    figure (needs the ipympl package); the default PNG image works everywhere.
+    """
+    return Explorer(f, x_range=x_range, n=n, orders=orders, backend=backend)
