@@ -1,0 +1,205 @@
+"""The explorer and the descent widget, driven headless: set values, inspect lines and PNGs."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import gradlab as gl
+
+
+def line_data(explorer, order):
+    x, y = explorer._plot.lines[order].get_data()
+    return np.asarray(x), np.asarray(y)
+
+
+def png_size(data):
+    return Image.open(io.BytesIO(data)).size
+
+
+@pytest.fixture
+def explorer():
+    return gl.explore("a*sin(b*x)", x_range=(0, 2 * np.pi))
+
+
+def test_public_parts_and_a_stable_repr(explorer):
+    assert repr(explorer) == "Explorer(f='a*sin(b*x)', x_range=(0.0, 6.28))"
+    assert isinstance(explorer.expression, gl.Expression)
+    assert explorer.figure is explorer._plot.figure
+    width, height = png_size(explorer.image.value)
+    assert width >= 500 and height > 300
+    assert "f'(x) = a b \\cos\\left(b x\\right)" in explorer.formulas.value
+
+
+def test_parameter_sliders_follow_the_formula(explorer):
+    assert list(explorer.parameter_sliders) == ["a", "b"]
+    assert [s.description for s in explorer.parameter_box.children] == ["a", "b"]
+    explorer.parameter_sliders["a"].value = 2.5
+    explorer.text.value = "a*x^2 + c"
+    assert list(explorer.parameter_sliders) == ["a", "c"]
+    assert explorer.parameter_sliders["a"].value == 2.5  # kept: same name
+    explorer.text.value = "sin(x)"
+    assert explorer.parameter_sliders == {} and explorer.parameter_box.children == ()
+
+
+def test_f_prime_line_is_the_known_derivative(explorer):
+    explorer.parameter_sliders["a"].value = 2.0
+    explorer.parameter_sliders["b"].value = 3.0
+    x, y = line_data(explorer, 1)
+    assert len(x) == 400 and x[0] == 0 and x[-1] == pytest.approx(2 * np.pi)
+    np.testing.assert_allclose(y, 6 * np.cos(3 * x), atol=1e-12)
+    x, y = line_data(explorer, 0)
+    np.testing.assert_allclose(y, 2 * np.sin(3 * x), atol=1e-12)
+
+
+def test_moves_change_the_png(explorer):
+    before = explorer.image.value
+    explorer.range_slider.value = (-1.0, 4.0)
+    after_range = explorer.image.value
+    assert after_range != before
+    explorer.parameter_sliders["b"].value = 0.5
+    assert explorer.image.value != after_range
+    x, _ = line_data(explorer, 0)
+    assert x[0] == -1.0 and x[-1] == 4.0
+
+
+def test_parameter_and_tangent_moves_blit_and_keep_the_axes(explorer):
+    renders = explorer.render_count
+    y_limits = explorer._plot.axes["f"].get_ylim()
+    explorer.parameter_sliders["a"].value = 0.5  # a smaller curve fits the current axes
+    explorer.tangent_slider.value = 2.0
+    assert explorer.render_count == renders and explorer.blit_count == 2
+    assert explorer._plot.axes["f"].get_ylim() == y_limits
+    explorer.parameter_sliders["a"].value = 4.0  # a taller curve: the axes grow once
+    assert explorer.render_count == renders + 1
+    low, high = explorer._plot.axes["f"].get_ylim()
+    assert high > 4.0 and low < -4.0
+    explorer.parameter_sliders["a"].value = 1.0  # and do not shrink back while sliding
+    assert explorer._plot.axes["f"].get_ylim() == (low, high)
+
+
+def test_tangent_line_has_slope_f_prime(explorer):
+    explorer.parameter_sliders["b"].value = 2.0
+    explorer.tangent_slider.value = 1.0
+    xs, ys = explorer._plot.tangent.get_data()
+    slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+    assert slope == pytest.approx(2 * np.cos(2.0))
+    (px,), (py,) = explorer._plot.point_d.get_data()
+    assert (px, py) == (1.0, pytest.approx(2 * np.cos(2.0)))
+    explorer.tangent_toggle.value = False
+    assert len(explorer._plot.tangent.get_data()[0]) == 0
+
+
+def test_invalid_text_keeps_the_last_plot_and_shows_the_error(explorer):
+    good_png = explorer.image.value
+    good_expression = explorer.expression
+    explorer.text.value = "a*sine(b*x)"
+    assert explorer.image.value == good_png
+    assert explorer.expression is good_expression
+    assert "did you mean &#x27;sin&#x27;" in explorer.message.value
+    assert "^" in explorer.message.value
+    explorer.text.value = "cos(x)"
+    assert explorer.message.value == ""
+    assert explorer.image.value != good_png
+
+
+def test_undefined_regions_are_gaps_with_a_note():
+    e = gl.explore("log(x)", x_range=(-2, 4))
+    x, y = line_data(e, 0)
+    assert np.isnan(y[x <= 0]).all() and np.isfinite(y[x > 0]).all()
+    _, slope = line_data(e, 1)
+    assert np.isnan(slope[x <= 0]).all()  # no slope where f is undefined
+    assert "not defined for x in [-2.00, 0.00]" in e.message.value
+    e.text.value = "sqrt(x - 10)"
+    assert "not defined anywhere" in e.message.value
+
+
+def test_order_toggles_and_presets():
+    e = gl.explore("x^3")
+    e.order_toggles[2].value = True
+    x, y = line_data(e, 2)
+    np.testing.assert_allclose(y, 6 * x)
+    assert "f''(x) = 6 x" in e.formulas.value
+    e.order_toggles[0].value = False
+    assert not e._plot.axes["f"].get_visible()
+    e.presets.value = gl.PRESETS["gaussian"]
+    assert e.text.value == "exp(-x^2/2)" and e.presets.value == ""
+
+
+def test_widening_the_range_slider():
+    e = gl.explore("sin(x)", x_range=(0, 2))
+    low, high = e.range_slider.min, e.range_slider.max
+    e.widen_button.click()
+    assert e.range_slider.min < low and e.range_slider.max > high
+    e.range_slider.value = (e.range_slider.min, e.range_slider.max)
+    assert line_data(e, 0)[0][0] == e.range_slider.min
+
+
+def test_functions_of_tensors_and_bad_arguments():
+    e = gl.explore(lambda t: gl.tanh(2 * t), x_range=(-2, 2))
+    _, y = line_data(e, 1)
+    x, _ = line_data(e, 1)
+    np.testing.assert_allclose(y, 2 * (1 - np.tanh(2 * x) ** 2), atol=1e-12)
+    with pytest.raises(gl.ExpressionError):
+        gl.explore("sin(")
+    with pytest.raises(ValueError, match="x_range"):
+        gl.explore("x", x_range=(3, 1))
+
+
+def test_plot_makes_a_seaborn_figure_without_touching_global_style():
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    figure = gl.plot("sin(x)*exp(-x/5)", (0, 6), orders=(0, 1, 2))
+    assert dict(matplotlib.rcParams) == before
+    top, bottom = figure.axes
+    labels = [t.get_text() for t in bottom.get_legend().get_texts()]
+    assert labels[1] == "$f''(x)$" or labels[1].startswith("$f''(x) =")
+    assert top.get_facecolor() != (1.0, 1.0, 1.0, 1.0)  # darkgrid's grey background
+    x, y = top.get_lines()[0].get_data()
+    np.testing.assert_allclose(y, np.sin(x) * np.exp(-x / 5))
+
+
+def test_plot_onto_an_existing_axes_with_parameters():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    gl.plot("a*x^2", (-1, 1), orders=(1,), ax=ax, a=3)
+    x, y = ax.get_lines()[0].get_data()
+    np.testing.assert_allclose(y, 6 * x)
+    with pytest.raises(ValueError, match="orders"):
+        gl.plot("x", orders=(5,))
+
+
+@pytest.mark.parametrize("rate, status", [(0.01, "still moving"), (0.3, "converged"), (2.5, "diverged")])
+def test_descent_verdicts(rate, status):
+    result = gl.descent_path("x^2/2 + sin(3*x)/4", -3.0, rate, 20)
+    assert result.status == status
+
+
+def test_descent_path_is_gradient_descent():
+    result = gl.descent_path("x^2", 1.0, 0.1, 5)
+    np.testing.assert_allclose(result.path, 0.8 ** np.arange(6))  # x <- x - 0.1 * 2x
+
+
+def test_descent_widget_redraws_and_reports():
+    d = gl.explore_descent()
+    assert repr(d) == "DescentExplorer('x^2/2 + sin(3*x)/4', learning_rate=0.3)"
+    first = d.image.value
+    d.learning_rate.value = 3.0
+    assert d.result.status == "diverged" and "diverged" in d.status.value
+    assert d.image.value != first
+    d.text.value = "x^2 +"
+    assert "not a formula" in d.status.value or "^" in d.status.value
+
+
+def test_descent_widget_on_the_regression_cost():
+    d = gl.explore_descent(problem="regression", learning_rate=0.5, steps=150, start=0.0)
+    w, b = d.result.path[-1]
+    assert abs(w - 3) < 0.1 and abs(b - 2) < 0.1
+    compiled = d.regression.session.compile_count
+    d.learning_rate.value = 0.05
+    d.learning_rate.value = 0.02
+    assert d.regression.session.compile_count == compiled  # one graph serves every rate
+    assert d.result.status == "still moving"
