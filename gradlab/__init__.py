@@ -22,7 +22,8 @@ from .autodiff import gradients
 from .errors import (FeedError, GradlabError, NoGradientError, ShapeError,
                      UninitializedVariableError)
 from .formula import formula, to_latex
-from .check import DerivativeCheck, check_derivative, check_gradients
+from .check import (DerivativeCheck, central_difference, check_derivative, check_gradients,
+                    forward_difference)
 from .expr import Expression, ExpressionError, parse
 from .functional import grad, value_and_grad
 from .graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
@@ -44,6 +45,7 @@ _LAZY = {
     "draw_graph": "show", "trace": "show", "GraphDrawing": "show", "Trace": "show",
     "plot": "plotting", "explore": "widgets", "Explorer": "widgets", "PRESETS": "widgets",
     "explore_descent": "descent", "DescentExplorer": "descent", "descent_path": "descent",
+    "explore_taylor": "taylor", "TaylorExplorer": "taylor", "taylor_coefficients": "taylor",
 }
 
 
@@ -62,9 +64,10 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DerivativeCheck", "DescentExplorer", "Explorer", "Expression", "GraphDrawing", "PRESETS",
-    "Trace", "descent_path", "explore", "explore_descent", "plot", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
+    "TaylorExplorer", "Trace", "descent_path", "explore", "explore_descent", "explore_taylor",
+    "plot", "taylor_coefficients", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
-    "arctan", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "exp", "float32", "float64",
+    "arctan", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "exp", "float32", "float64", "forward_difference",
     "formula", "get_default_graph", "get_default_session", "global_variables",
     "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
     "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",

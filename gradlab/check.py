@@ -46,6 +46,24 @@ def _as_derivatives(f: Any) -> Callable[[np.ndarray, int], np.ndarray]:
     return nth
 
 
+def forward_difference(f: Callable[[np.ndarray], np.ndarray], x: Any, h: float) -> np.ndarray:
+    """The slope of the line through (x, f(x)) and (x + h, f(x + h)): ``(f(x+h) - f(x)) / h``.
+
+    Its error shrinks like h (truncation) until rounding, which grows like 1/h, takes over.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return (f(x + h) - f(x)) / h
+
+
+def central_difference(f: Callable[[np.ndarray], np.ndarray], x: Any, h: float) -> np.ndarray:
+    """The slope through (x - h, f(x - h)) and (x + h, f(x + h)): ``(f(x+h) - f(x-h)) / 2h``.
+
+    Symmetric, so the h-squared terms of the Taylor series cancel: the error shrinks like h**2.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
 def check_gradients(f: Any, x: Any, order: int = 1, h: float | None = None) -> float:
     """The largest difference between gradlab's ``order``-th derivative of ``f`` and a central
     difference of its ``(order-1)``-th, at the points ``x`` (float64).
@@ -92,7 +110,7 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}" if 0.01 <= abs(value) < 1e4 else f"{value:.3g}"
 
 
-def check_derivative(student_fn: Callable[[np.ndarray], Any], expr: Any,
+def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
                      x_range: tuple[float, float] = (-3.0, 3.0), n: int = 201,
                      rtol: float = 1e-6, atol: float = 1e-8) -> DerivativeCheck:
     """Does ``student_fn`` (your hand-written derivative, a numpy function) match the
@@ -106,6 +124,10 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any], expr: Any,
     if not lo < hi:
         raise ValueError(f"x_range must go from low to high, got {x_range!r}")
     points = np.linspace(lo, hi, n)
+    if student_fn is None:  # an exercise cell not filled in yet
+        nothing = np.full_like(points, np.nan)
+        return DerivativeCheck(False, "not answered yet: write your function in the cell above "
+                               "(or load the solution with %load)", points, nothing, nothing)
     with np.errstate(all="ignore"):
         expected = _as_derivatives(expr)(points, 1)
         try:

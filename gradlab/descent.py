@@ -5,6 +5,7 @@ walks to a minimum depends almost entirely on the learning rate:
 
 * too small, and thousands of tiny steps barely move;
 * about right, and it settles in a few steps;
+* a little too large, and it bounces back and forth across the minimum;
 * too large, and every step overshoots further than the last, until it diverges.
 
 :func:`descent_path` computes the iterates; :class:`DescentExplorer` (made by
@@ -42,7 +43,7 @@ class DescentResult:
 
     path: np.ndarray  # x_0, x_1, ... (or (W, b) pairs for the regression)
     losses: np.ndarray  # the loss at each iterate
-    status: str  # "converged", "still moving" or "diverged"
+    status: str  # "converged", "still moving", "oscillating" or "diverged"
     message: str
 
 
@@ -58,6 +59,10 @@ def _verdict(path: np.ndarray, losses: np.ndarray, steps: int) -> tuple[str, str
     scale = max(1.0, abs(float(losses[-1])))
     if np.all(moves < 1e-6 * scale):
         return "converged", f"converged: loss {losses[-1]:.4g} after {steps} steps"
+    jumps = np.diff(path[-5:], axis=0).reshape(min(len(path), 5) - 1, -1)[:, 0]
+    if len(jumps) >= 4 and np.all(jumps[1:] * jumps[:-1] < 0):
+        return "oscillating", (f"oscillating: after {steps} steps it still jumps back and forth "
+                               "across the minimum (the learning rate is a little too large)")
     return "still moving", (f"after {steps} steps the loss is {losses[-1]:.4g} and still "
                             "changing (more steps, or a larger learning rate)")
 
@@ -224,7 +229,8 @@ class DescentExplorer(widgets.VBox):
                 ax.set_ylim(lo / 1.5, hi * 1.5)
             else:
                 ax.set_ylim(*robust_limits(finite))
-        colour = {"converged": "#2e7d32", "still moving": "#8a5a00", "diverged": "#b00020"}
+        colour = {"converged": "#2e7d32", "still moving": "#8a5a00", "oscillating": "#8a5a00",
+                  "diverged": "#b00020"}
         self.status.value = (f"<b style='color:{colour[self.result.status]}'>"
                              f"{self.result.message}</b>")
         self.figure.canvas.draw()

@@ -18,7 +18,7 @@ from .graph import Tensor
 # Precedence: higher binds tighter.
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
 
-_TRANSPARENT = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity"}
+_TRANSPARENT = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
 
 _TEXT_NAMES = {
     "Sin": "sin", "Cos": "cos", "Tan": "tan", "Asin": "arcsin", "Acos": "arccos",
@@ -218,6 +218,17 @@ class _Printer:
             return _Piece("-" + top.text, NEG, True)
         return top
 
+    def power(self, node: Tensor, piece: _Piece, count: int) -> _Piece:
+        """``piece`` (the printed ``node``) raised to a whole power; 1 leaves it alone."""
+        if count == 1:
+            return piece
+        if self.latex:
+            if node.op.name in _LATEX_NAMES and len(node.inputs) == 1:  # sin^2(x), not (sin(x))^2
+                inner = self.show(node.inputs[0]).text
+                return _Piece(rf"{_LATEX_NAMES[node.op.name]}^{{{count}}}\left({inner}\right)", ATOM)
+            return _Piece(f"{self.wrap(piece, POW)}^{{{count}}}", POW)
+        return _Piece(f"{self.wrap(piece, POW)}**{count}", POW)
+
     def factors(self, factors: list[Tensor], bare: bool = False) -> _Piece:
         """Write factors as numbers, then symbols (repeats become powers), then the rest."""
         numbers, named, others = [], [], []
@@ -240,7 +251,12 @@ class _Printer:
             if count > 1:
                 piece = _Piece(f"{piece.text}^{{{count}}}" if self.latex else f"{piece.text}**{count}", POW)
             pieces.append(piece)
-        pieces += sorted((self.show(f) for f in others), key=lambda p: p.prec != POW)
+        repeated: dict[str, list] = {}  # cos(x)*cos(x) -> cos(x)**2 (same text, same factor)
+        for f in others:
+            piece = self.show(f)
+            repeated.setdefault(piece.text, [f, piece, 0])[2] += 1
+        merged = [self.power(f, piece, count) for f, piece, count in repeated.values()]
+        pieces += sorted(merged, key=lambda p: p.prec != POW)
         if not pieces:
             return _Piece("1", ATOM)
         if len(pieces) == 1 and bare:  # the inside of \frac{...}{...} needs no parentheses

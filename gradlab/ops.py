@@ -538,15 +538,51 @@ defop(
     (lambda g, out, x: matrix_transpose(g),),
     shape=_static(_matrix_transpose_shape),
 )
+def _at_least_2d(x: Any, side: str) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim >= 2:
+        return x
+    return x[None, :] if side == "row" else x[:, None]
+
+
+def _at_least_2d_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+    (x,) = inputs
+    if x.shape is None:
+        return None, None
+    if len(x.shape) >= 2:
+        return x.shape, x.skey
+    shape = (1,) + x.shape if attrs["side"] == "row" else x.shape + (1,)
+    return shape, (shape if None not in shape else None)
+
+
 defop(
-    "MatMul",
-    np.matmul,
-    (
-        lambda g, out, a, b: _sum_batch(matmul(g, matrix_transpose(b)), a),
-        lambda g, out, a, b: _sum_batch(matmul(matrix_transpose(a), g), b),
-    ),
-    shape=_static(_matmul_shape),
+    "AtLeast2D",
+    _at_least_2d,
+    (lambda g, out, x, side: reshape_like(g, x),),
+    shape=_at_least_2d_shape,
 )
+
+
+def _matmul_operands(out: Tensor, a: Tensor, b: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """a and b as matrices (a vector a is a row, a vector b a column, as np.matmul treats
+    them), and the product of those matrices, whose shape the gradient g must take."""
+    A, B = apply("AtLeast2D", a, side="row"), apply("AtLeast2D", b, side="col")
+    return A, B, (out if A is a and B is b else matmul(A, B))
+
+
+def _matmul_grad_a(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    A, B, product = _matmul_operands(out, a, b)
+    G = reshape_like(g, product)
+    return reshape_like(_sum_batch(matmul(G, matrix_transpose(B)), A), a)  # g @ b^T
+
+
+def _matmul_grad_b(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    A, B, product = _matmul_operands(out, a, b)
+    G = reshape_like(g, product)
+    return reshape_like(_sum_batch(matmul(matrix_transpose(A), G), B), b)  # a^T @ g
+
+
+defop("MatMul", np.matmul, (_matmul_grad_a, _matmul_grad_b), shape=_static(_matmul_shape))
 
 
 def _sum_batch(r: Tensor, like: Tensor) -> Tensor:
@@ -687,6 +723,10 @@ def _simplify_reshape_like(t: Tensor, like: Tensor) -> Tensor | None:
     return t if same_key(t.skey, like.skey) else None
 
 
+def _simplify_at_least_2d(x: Tensor, side: str) -> Tensor | None:
+    return x if x.shape is not None and len(x.shape) >= 2 else None
+
+
 _SIMPLIFY: dict[str, Callable] = {
     "Add": _simplify_add,
     "Sub": _simplify_sub,
@@ -697,6 +737,7 @@ _SIMPLIFY: dict[str, Callable] = {
     "SumToLike": _simplify_sum_to_like,
     "BroadcastLike": _simplify_broadcast_like,
     "ReshapeLike": _simplify_reshape_like,
+    "AtLeast2D": _simplify_at_least_2d,
 }
 
 
@@ -750,6 +791,9 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
 
 Tensor.__array_ufunc__ = _array_ufunc
 
+BUILTIN_OPS = frozenset(OPS)
+"""The names of gradlab's own ops (``register_op`` may not replace these)."""
+
 UNARY_FUNCTIONS: dict[str, Callable] = {
     "sin": sin, "cos": cos, "tan": tan, "arcsin": arcsin, "arccos": arccos, "arctan": arctan,
     "sinh": sinh, "cosh": cosh, "tanh": tanh, "exp": exp, "log": log, "log1p": log1p,
@@ -772,8 +816,9 @@ def register_op(name: str, forward: Callable, grads: Sequence[Callable | None] |
 
     >>> cube = gl.register_op("Cube", lambda x: x**3, [lambda g, out, x: g * (3 * x**2)])
     """
-    if name in OPS:
-        raise ValueError(f"an op named {name!r} already exists")
+    if name in BUILTIN_OPS:
+        raise ValueError(f"{name!r} is one of gradlab's own ops; choose another name")
+    # Re-registering your own op (re-running a notebook cell) replaces it.
     if grads is not None:
         grads = tuple(grads)
         arity = len(grads)

@@ -315,6 +315,11 @@ def _spec_reshape(step: Step, args: tuple, slots: dict) -> Any:
                 ("Reshape", shape))
 
 
+def _spec_same_shape(step: Step, args: tuple, slots: dict) -> Any:
+    """A step whose output turned out to be its input unchanged."""
+    return args[0] if np.shape(slots[step.out]) == np.shape(slots[step.args[0]]) else None
+
+
 def _spec_constant(step: Step, args: tuple, slots: dict) -> Constant:
     return Constant(_frozen(slots[step.out]))
 
@@ -332,6 +337,7 @@ _SPECIALIZE: dict[str, Callable] = {
     "ZerosLike": _spec_constant,
     "Size": _spec_constant,
     "Identity": _spec_identity,
+    "AtLeast2D": _spec_same_shape,
     "StopGradient": _spec_identity,
 }
 

@@ -26,7 +26,7 @@ from .formula import formula
 from .graph import Tensor, toposort
 from .session import Session
 
-_HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity"}
+_HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
 _SYMBOLS = {
     "Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Pow": "**", "Neg": "neg", "MatMul": "@",
     "Less": "<", "LessEqual": "≤", "Greater": ">", "GreaterEqual": "≥", "Equal": "==",

@@ -1,6 +1,7 @@
 """Broadcasting, reductions and matmul: gradients against closed forms and finite differences."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
@@ -133,3 +134,20 @@ def test_a_node_used_twice_receives_both_gradients():
     with gl.Session() as session:
         (g,) = session.run(gl.gradients(y, x), {x: 0.7})
     np.testing.assert_allclose(g, 2 * np.sin(0.7) * np.cos(0.7) + np.cos(0.7))
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [
+    ((2, 3), (3,)), ((3,), (3, 2)), ((3,), (3,)), ((5, 2, 3), (3,)), ((3,), (4, 3, 2)),
+    ((4, 3), (3, 2)), ((2, 4, 3), (3, 5)), ((1, 4, 3), (6, 3, 2)),
+])
+def test_matmul_gradients_with_vectors_and_batches_match_finite_differences(shape_a, shape_b):
+    """np.matmul treats a vector on the left as a row and on the right as a column."""
+    rng = np.random.default_rng(len(shape_a) * 10 + len(shape_b))
+    a0, b0 = rng.normal(size=shape_a), rng.normal(size=shape_b)
+    a, b = gl.placeholder(name="a"), gl.placeholder(name="b")
+    da, db = gl.gradients(gl.reduce_sum(gl.sin(a @ b)), [a, b])
+    with gl.Session() as session:
+        ga, gb = session.run([da, db], {a: a0, b: b0})
+    f = lambda u, v: np.sum(np.sin(u @ v))  # noqa: E731
+    np.testing.assert_allclose(ga, numeric_gradient(lambda v: f(v, b0), a0), atol=1e-7)
+    np.testing.assert_allclose(gb, numeric_gradient(lambda v: f(a0, v), b0), atol=1e-7)

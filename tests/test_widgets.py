@@ -203,3 +203,22 @@ def test_descent_widget_on_the_regression_cost():
     d.learning_rate.value = 0.02
     assert d.regression.session.compile_count == compiled  # one graph serves every rate
     assert d.result.status == "still moving"
+
+
+def test_taylor_coefficients_and_widget():
+    np.testing.assert_allclose(gl.taylor_coefficients("exp(x)", 0.0, 4),
+                               [1, 1, 1 / 2, 1 / 6, 1 / 24])
+    np.testing.assert_allclose(gl.taylor_coefficients("sin(x)", 0.0, 5),
+                               [0, 1, 0, -1 / 6, 0, 1 / 120], atol=1e-15)
+    t = gl.explore_taylor("sin(x)", order=3)
+    assert repr(t) == "TaylorExplorer(f='sin(x)', order=3, center=0.0)"
+    assert t.formula.value == "$T_{3}(x) = x - 0.167 x^{3}$"
+    first = t.image.value
+    t.order.value = 5
+    assert t.image.value != first and "0.00833 x^{5}" in t.formula.value
+    x, y = t._t_line.get_data()
+    np.testing.assert_allclose(y, x - x**3 / 6 + x**5 / 120, atol=1e-12)
+    t.text.value = "a*x"  # parameters are not allowed here: message, old plot kept
+    assert "no parameters" in t.message.value and t.expression.text == "sin(x)"
+    with pytest.raises(ValueError, match="order"):
+        gl.taylor_coefficients("sin(x)", 0.0, 99)

@@ -1,0 +1,137 @@
+"""Taylor polynomials from the derivatives gradlab computes.
+
+Near a point ``a``, a smooth f is approximated by the polynomial
+
+    T_k(x) = f(a) + f'(a) (x - a) + f''(a)/2! (x - a)^2 + ... + f^(k)(a)/k! (x - a)^k.
+
+Every coefficient needs a derivative at ``a``, and gradlab's gradients are graphs,
+so f^(k) is just ``expression.derivative(k)``: no new rules, however high k is.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .expr import ExpressionError
+from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
+
+MAX_ORDER = 8
+
+
+def taylor_coefficients(f: Any, center: float, order: int, **params: float) -> np.ndarray:
+    """``[f(a), f'(a)/1!, f''(a)/2!, ..., f^(k)(a)/k!]`` for ``a = center``, ``k = order``."""
+    expression = as_expression(f)
+    if not 0 <= order <= MAX_ORDER:
+        raise ValueError(f"order must be between 0 and {MAX_ORDER}, not {order!r}")
+    with np.errstate(all="ignore"):
+        values = expression.evaluate(np.float64(center), tuple(range(order + 1)), **params)
+    return np.array([float(v) / math.factorial(k) for k, v in enumerate(values)])
+
+
+def taylor_polynomial(coefficients: np.ndarray, center: float, x: Any) -> np.ndarray:
+    """Evaluate ``sum_k c_k (x - center)^k``."""
+    x = np.asarray(x, dtype=np.float64)
+    return sum(c * (x - center) ** k for k, c in enumerate(coefficients))
+
+
+def _term(k: int, c: float, center: float) -> str:
+    shift = "x" if center == 0 else f"(x {'-' if center > 0 else '+'} {abs(center):.2f})"
+    power = "" if k == 0 else shift if k == 1 else f"{shift}^{{{k}}}"
+    return f"{abs(c):.3g}" + (f" {power}" if power else "")
+
+
+def polynomial_latex(coefficients: np.ndarray, center: float) -> str:
+    """The polynomial as LaTeX, skipping zero terms: ``x - 0.167 x^{3}``."""
+    terms = [(k, c) for k, c in enumerate(coefficients) if abs(c) > 1e-12]
+    if not terms:
+        return "0"
+    text = ""
+    for i, (k, c) in enumerate(terms):
+        sign = "-" if c < 0 else "+"
+        text += (("-" if c < 0 else "") if i == 0 else f" {sign} ") + _term(k, c, center)
+    return text.replace("1 x", "x") if text.startswith("1 x") else text
+
+
+class TaylorExplorer(widgets.VBox):
+    """f and its Taylor polynomial T_k around ``a``, with sliders for k and a."""
+
+    def __init__(self, f: Any = "sin(x)", x_range: tuple[float, float] = (-2 * math.pi, 2 * math.pi),
+                 order: int = 3, center: float = 0.0) -> None:
+        self.expression = as_expression(f)
+        lo, hi = float(x_range[0]), float(x_range[1])
+        self.x = np.linspace(lo, hi, 400)
+        self.text = widgets.Text(value=self.expression.text, description="f(x) =",
+                                 continuous_update=False, layout=widgets.Layout(width="420px"))
+        self.order = widgets.IntSlider(value=order, min=0, max=MAX_ORDER, description="order k",
+                                       layout=widgets.Layout(width="420px"))
+        self.center = widgets.FloatSlider(value=center, min=lo, max=hi, step=(hi - lo) / 400,
+                                          description="centre a", readout_format=".2f",
+                                          layout=widgets.Layout(width="420px"))
+        self.formula = widgets.HTMLMath()
+        self.message = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="680px"))
+        with gradlab_style():
+            self.figure = Figure(figsize=(6.8, 3.6), dpi=100)
+            FigureCanvasAgg(self.figure)
+            self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.95)
+            ax = self.ax = self.figure.subplots()
+            (self._f_line,) = ax.plot([], [], lw=2.2, label="f(x)")
+            (self._t_line,) = ax.plot([], [], lw=1.8, ls="--", label="Taylor polynomial $T_k(x)$")
+            (self._point,) = ax.plot([], [], "o", color="black", ms=6)
+            ax.axhline(0, color="#555555", lw=0.8)
+            ax.set_xlim(lo, hi)
+            ax.set_xlabel("x")
+            ax.legend(loc="upper right", fontsize=9)
+        super().__init__([self.text, self.order, self.center, self.formula, self.message,
+                          self.image])
+        self.text.observe(self._on_text, "value")
+        self.order.observe(self._on_change, "value")
+        self.center.observe(self._on_change, "value")
+        self.update()
+
+    def __repr__(self) -> str:
+        return (f"TaylorExplorer(f={self.text.value!r}, order={self.order.value}, "
+                f"center={round(self.center.value, 2)!r})")
+
+    def _on_text(self, change: dict) -> None:
+        try:
+            expression = as_expression(change["new"])
+            if expression.parameters:
+                raise ExpressionError("use a formula of x only here (no parameters)")
+        except ExpressionError as err:
+            self.message.value = f'<pre style="color:#b00020">{err}</pre>'
+            return
+        self.expression = expression
+        self.message.value = ""
+        self.update()
+
+    def _on_change(self, change: dict) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the polynomial and redraw."""
+        a, k = float(self.center.value), int(self.order.value)
+        self.coefficients = taylor_coefficients(self.expression, a, k)
+        with np.errstate(all="ignore"):
+            (f_values,) = self.expression.evaluate(self.x, (0,))
+            t_values = taylor_polynomial(self.coefficients, a, self.x)
+        self._f_line.set_data(self.x, np.where(np.isfinite(f_values), f_values, np.nan))
+        self._t_line.set_data(self.x, t_values)
+        self._point.set_data([a], [self.coefficients[0]])
+        low, high = robust_limits(f_values)
+        self.ax.set_ylim(low - 0.5 * (high - low), high + 0.5 * (high - low))
+        self.formula.value = f"$T_{{{k}}}(x) = {polynomial_latex(self.coefficients, a)}$"
+        self.figure.canvas.draw()
+        self.image.value = canvas_png(self.figure.canvas)
+
+
+def explore_taylor(f: Any = "sin(x)", x_range: tuple[float, float] = (-2 * math.pi, 2 * math.pi),
+                   order: int = 3, center: float = 0.0) -> TaylorExplorer:
+    """A widget showing f and its Taylor polynomial of order k around a (see :class:`TaylorExplorer`)."""
+    return TaylorExplorer(f, x_range=x_range, order=order, center=center)
