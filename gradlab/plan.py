@@ -33,6 +33,7 @@ import numpy as np
 from .errors import FeedError, ShapeError
 from .graph import Tensor, format_shape, toposort
 from .ops import sum_to_shape
+from .optimize import SlotInfo, constants_as_arrays, plan_memory, propagate_factors
 
 _plan_numbers = itertools.count(1)
 
@@ -178,49 +179,34 @@ class Plan:
 
     # -- optimising with the shapes of a real run ------------------------------
     def specialize(self, slots: dict[int, Any]) -> "Plan":
-        """Use the values of one run (``slots``) to simplify this plan; compile it."""
+        """Use the values of one run (``slots``) to simplify this plan; compile it.
+
+        In order: shape bookkeeping is specialised or dropped, constant steps folded and
+        duplicates merged; then constant factors and signs are absorbed and constants given their dtype
+        (:mod:`gradlab.optimize`); unused steps are dropped; finally the steps are written
+        out as one Python function, with memory reuse for large arrays.
+        """
         plan = object.__new__(Plan)
         plan.__dict__.update(self.__dict__)
         plan.consts = dict(self.consts)
-        alias: dict[int, int] = {}
-        merged: dict[Any, int] = {}
-        steps: list[Step] = []
+        plan.slot_names = dict(self.slot_names)
+        steps, resolve = _merge(self.steps, plan.consts, slots)
+        fetch = [None if s is None else resolve(s) for s in self.fetch_slots]
+        effects = [(var, resolve(s)) for var, s in self.effects]
 
-        def resolve(slot: int) -> int:
-            while slot in alias:
-                slot = alias[slot]
-            return slot
+        info = SlotInfo({s: np.shape(v) for s, v in slots.items()},
+                        {s: np.asarray(v).dtype for s, v in slots.items()})
+        counter = itertools.count(max([*slots, *plan.consts, 0]) + 1)
+        new_slot = lambda: next(counter)  # noqa: E731
+        keep = {s for s in fetch if s is not None} | {s for _, s in effects}
+        steps, final = propagate_factors(steps, plan.consts, info, new_slot, keep)
+        steps, resolve = _merge(steps, plan.consts, None)
+        fetch = [None if s is None else resolve(final[s]) for s in fetch]
+        plan.effects = [(var, resolve(final[s])) for var, s in effects]
+        plan.fetch_slots = fetch
+        steps = constants_as_arrays(steps, plan.consts, info, new_slot)
 
-        for step in self.steps:
-            args = tuple(resolve(a) for a in step.args)
-            special = _SPECIALIZE.get(step.node.op.name)
-            if special is not None:
-                result = special(step, args, slots)
-                if result is None:
-                    pass
-                elif isinstance(result, int):
-                    alias[step.out] = resolve(result)
-                    continue
-                elif isinstance(result, Constant):
-                    plan.consts[step.out] = result.value
-                    continue
-                else:
-                    step = result
-                    args = step.args
-            if step.key is not None and args and all(a in plan.consts for a in args):
-                with np.errstate(all="ignore"):
-                    plan.consts[step.out] = _frozen(step.fn(*[plan.consts[a] for a in args]))
-                continue
-            if step.key is not None:
-                if (step.key, args) in merged:
-                    alias[step.out] = merged[(step.key, args)]
-                    continue
-                merged[(step.key, args)] = step.out
-            steps.append(Step(step.fn, args, step.out, step.node, step.key))
-
-        plan.fetch_slots = [None if s is None else resolve(s) for s in self.fetch_slots]
-        plan.effects = [(var, resolve(s)) for var, s in self.effects]
-        live = {s for s in plan.fetch_slots if s is not None} | {s for _, s in plan.effects}
+        live = {s for s in fetch if s is not None} | {s for _, s in plan.effects}
         kept = []
         for step in reversed(steps):
             if step.out in live:
@@ -229,6 +215,9 @@ class Plan:
         plan.steps = kept[::-1]
         plan.consts = {s: v for s, v in plan.consts.items() if s in live}
         plan.variables = [(s, var) for s, var in plan.variables if s in live]
+        plan.info = info
+        plan.views = {s for s, v in slots.items()
+                      if isinstance(v, np.ndarray) and (v.base is not None or not v.flags.writeable)}
         plan._function = _generate(plan)
         return plan
 
@@ -244,13 +233,65 @@ class Plan:
                  + ", ".join(repr(t.name) for t in self.fetch_nodes) + ":"]
         for i, step in enumerate(self.steps, 1):
             args = ", ".join(self._arg_text(a) for a in step.args)
-            lines.append(f"  {i:>3}. {self.slot_names[step.out]} = {step.node.op.name}({args})")
+            name = self.slot_names.get(step.out, f"{step.node.name}'")
+            lines.append(f"  {i:>3}. {name} = {_step_name(step)}({args})")
         return "\n".join(lines)
 
 
 @dataclass
 class Constant:
     value: Any
+
+
+def _merge(steps: list[Step], consts: dict[int, Any],
+           slots: dict[int, Any] | None) -> tuple[list[Step], Callable[[int], int]]:
+    """One pass over the steps: specialise shape bookkeeping (when ``slots`` holds a run's
+    values), fold steps whose inputs are all constant, and merge duplicate steps.
+
+    Returns the remaining steps and ``resolve``, which maps a slot to the slot now
+    holding its value.
+    """
+    alias: dict[int, int] = {}
+    merged: dict[Any, int] = {}
+    result: list[Step] = []
+
+    def resolve(slot: int) -> int:
+        while slot in alias:
+            slot = alias[slot]
+        return slot
+
+    for step in steps:
+        args = tuple(resolve(a) for a in step.args)
+        special = _SPECIALIZE.get(step.node.op.name) if slots is not None else None
+        if special is not None:
+            outcome = special(step, args, slots)
+            if isinstance(outcome, int):
+                alias[step.out] = resolve(outcome)
+                continue
+            if isinstance(outcome, Constant):
+                consts[step.out] = outcome.value
+                continue
+            if outcome is not None:
+                step, args = outcome, outcome.args
+        if step.key is not None and args and all(a in consts for a in args):
+            with np.errstate(all="ignore"):
+                consts[step.out] = _frozen(step.fn(*[consts[a] for a in args]))
+            continue
+        if step.key is not None:
+            if (step.key, args) in merged:
+                alias[step.out] = merged[(step.key, args)]
+                continue
+            merged[(step.key, args)] = step.out
+        result.append(Step(step.fn, args, step.out, step.node, step.key))
+    return result, resolve
+
+
+def _step_name(step: Step) -> str:
+    """What a step computes: its op, or how a shape step was specialised ("SumTo")."""
+    key = step.key
+    if isinstance(key, tuple) and key and isinstance(key[0], str):
+        return key[0]
+    return key[0].name if isinstance(key, tuple) and key and hasattr(key[0], "name") else step.node.op.name
 
 
 def _frozen(value: Any) -> Any:
@@ -345,36 +386,53 @@ _SPECIALIZE: dict[str, Callable] = {
 def _generate(plan: Plan) -> Callable:
     """Write the plan as one straight-line Python function and compile it.
 
-    The source is made only of slot numbers and the names ``f0, f1, ...`` bound
-    to the steps' numpy functions; no text from the user is ever executed.
+    The source is made only of slot numbers and the names ``f0, f1, ...`` and
+    ``c0, c1, ...`` bound to the steps' numpy functions and constants (passed as
+    default arguments, so they are fast local names); no text from the user is ever
+    executed. Large results are written into buffers that are no longer needed
+    (``out=``) and values are released (``del``) after their last use.
     """
     namespace: dict[str, Any] = {"_copy": np.array}
-    copy_needed = plan._shared()
+    copy_needed = plan._shared() | plan.views
+    locals_ = set(plan.feed_slots) | {s for s, _ in plan.variables} | {s.out for s in plan.steps}
+    keep = {s for s in plan.fetch_slots if s is not None} | {s for _, s in plan.effects}
+    memory = plan_memory(plan.steps, plan.info, keep, locals_)
+    bound: list[str] = []
 
     def name(slot: int) -> str:
         if slot in plan.consts:
-            namespace[f"c{slot}"] = plan.consts[slot]
+            if f"c{slot}" not in namespace:
+                namespace[f"c{slot}"] = plan.consts[slot]
+                bound.append(f"c{slot}")
             return f"c{slot}"
         return f"s{slot}"
 
     def tuple_text(items: list[str]) -> str:
         return "(" + "".join(item + ", " for item in items) + ")"
 
-    lines = ["def run_plan(feeds, variables):"]
+    body = []
     if plan.feed_slots:
-        lines.append(f"    {''.join(f's{s}, ' for s in plan.feed_slots)}= feeds")
+        body.append(f"    {''.join(f's{s}, ' for s in plan.feed_slots)}= feeds")
     if plan.variables:
-        lines.append(f"    {''.join(f's{s}, ' for s, _ in plan.variables)}= variables")
+        body.append(f"    {''.join(f's{s}, ' for s, _ in plan.variables)}= variables")
     for i, step in enumerate(plan.steps):
         namespace[f"f{i}"] = step.fn
-        lines.append(f"    s{step.out} = f{i}({', '.join(name(a) for a in step.args)})")
+        bound.append(f"f{i}")
+        args = [name(a) for a in step.args]
+        buffer = memory.buffers[i]
+        if buffer is not None:
+            args.append(f"out=s{buffer}")
+        body.append(f"    s{step.out} = f{i}({', '.join(args)})")
+        if memory.releases[i]:
+            body.append(f"    del {', '.join(f's{a}' for a in memory.releases[i])}")
     fetched = [
         "None" if s is None else (f"_copy({name(s)})" if s in copy_needed else name(s))
         for s in plan.fetch_slots
     ]
     effects = [name(s) for _, s in plan.effects]
-    lines.append(f"    return {tuple_text(fetched)}, {tuple_text(effects)}")
-    source = "\n".join(lines) + "\n"
+    body.append(f"    return {tuple_text(fetched)}, {tuple_text(effects)}")
+    defaults = "".join(f", {n}={n}" for n in bound + ["_copy"])
+    source = f"def run_plan(feeds, variables{defaults}):\n" + "\n".join(body) + "\n"
     filename = f"<gradlab plan {next(_plan_numbers)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)
