@@ -114,6 +114,57 @@ def propagate_factors(steps: list, consts: dict, info: SlotInfo, new_slot: Calla
         if factor != 1.0:
             scaled[step.out] = (step.out, factor)
 
+    uses: dict[int, int] = {slot: 1 for slot in keep}
+    for step in steps:
+        for a in step.args:
+            uses[a] = uses.get(a, 0) + 1
+    single: dict[int, bool] = {}  # slot -> its value reaches exactly one consumer
+    products: dict[int, tuple[int, int]] = {}  # stored slot of an emitted a*b -> (a, b)
+
+    def absorbed(out_slot: int, from_slot: int) -> None:
+        """``out_slot`` is ``from_slot`` times a constant: no step, one more link in a chain."""
+        single[out_slot] = uses.get(from_slot, 0) == 1 and single.get(from_slot, True)
+
+    def lone_product(slot: int) -> tuple[int, int] | None:
+        """The factors of ``slot`` if it is a product that nothing else uses."""
+        stored = split(slot)[0]
+        if uses.get(slot, 0) == 1 and single.get(slot, True) and stored in products:
+            return products[stored]
+        return None
+
+    def combine(a: int, fa: float, b: int, fb: float, target: int, node: Any) -> float:
+        """Emit ``fa*a + fb*b`` into ``target`` as one step (plus a scaling if needed);
+        return the factor left to carry."""
+        if abs(fa) != 1.0 and abs(fb) == 1.0:  # carry the unit factor, scale the other
+            (a, fa), (b, fb) = (b, fb), (a, fa)
+        r = fb / fa
+        if r == 1.0:
+            add_step(np.add, "Add", (a, b), target, node)
+        elif r == -1.0:
+            add_step(np.subtract, "Sub", (a, b), target, node)
+        else:
+            add_step(np.add, "Add", (a, scale(b, r, node)), target, node)
+        return fa
+
+    def common_factor(step: Any, args: tuple, fa: float, fb: float) -> bool:
+        """p*q*fa + p*s*fb = p * (fa*q + fb*s): one multiplication instead of two, when
+        neither product is needed anywhere else."""
+        left, right = lone_product(args[0]), lone_product(args[1])
+        if left is None or right is None:
+            return False
+        shared = [p for p in left if p in right]
+        if not shared:
+            return False
+        p = shared[0]
+        q = left[1] if left[0] == p else left[0]
+        s = right[1] if right[0] == p else right[0]
+        inner = new_slot()
+        info.shape[inner], info.dtype[inner] = info.shape[step.out], info.dtype[step.out]
+        factor = combine(q, fa, s, fb, inner, step.node)
+        result(step, np.multiply, "Mul", (p, inner), factor)
+        products[step.out] = (p, inner)
+        return True
+
     node_of: dict[int, Any] = {}
     for step in steps:
         node_of[step.out] = step.node
@@ -122,20 +173,26 @@ def propagate_factors(steps: list, consts: dict, info: SlotInfo, new_slot: Calla
         if name == "Neg":
             stored, factor = split(args[0])
             scaled[step.out] = (stored, -factor)
+            absorbed(step.out, args[0])
         elif name in ("Mul", "Div") and len(args) == 2:
             (a, fa), (b, fb) = split(args[0]), split(args[1])
             ca, cb = number(a), number(b)
             if name == "Mul" and cb is not None:
                 scaled[step.out] = (a, fa * fb * cb)
+                absorbed(step.out, args[0])
             elif name == "Mul" and ca is not None:
                 scaled[step.out] = (b, fa * fb * ca)
+                absorbed(step.out, args[1])
             elif name == "Div" and cb is not None:
                 scaled[step.out] = (a, fa / (fb * cb))
+                absorbed(step.out, args[0])
             elif name == "Div" and ca is not None:  # c / (f u) = (c / f) * (1 / u)
                 result(step, np.true_divide, "Div", (const(ca * fa / fb), b), 1.0)
             else:
                 factor = fa * fb if name == "Mul" else fa / fb
                 result(step, _ARITHMETIC[name], name, (a, b), factor)
+                if name == "Mul":
+                    products[step.out] = (a, b)
         elif name in ("Add", "Sub") and len(args) == 2:
             # the value is fa*a + fb*b (with fb negated for a subtraction)
             (a, fa), (b, fb) = split(args[0]), split(args[1])
@@ -146,6 +203,8 @@ def propagate_factors(steps: list, consts: dict, info: SlotInfo, new_slot: Calla
                 result(step, np.add, "Add", (a, const(fb * cb / fa)), fa)
             elif ca is not None and cb is None:
                 result(step, np.add, "Add", (const(fa * ca / fb), b), fb)
+            elif common_factor(step, args, fa, fb):
+                pass
             else:  # fa*(a + r*b) with r = fb/fa
                 if abs(fa) != 1.0 and abs(fb) == 1.0:  # carry the unit factor, scale the other
                     (a, fa), (b, fb) = (b, fb), (a, fa)
