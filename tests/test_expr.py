@@ -1,6 +1,7 @@
 """gl.parse: what it reads, what it refuses, and the Expression it returns."""
 
 import builtins
+import contextlib
 import time
 
 import numpy as np
@@ -150,15 +151,45 @@ def test_there_are_at_least_forty_hostile_inputs():
     assert len(HOSTILE) >= 40
 
 
+@contextlib.contextmanager
+def watching_builtins():
+    """Record any call of eval, exec, open or __import__ made while parsing."""
+    calls = []
+    originals = {name: getattr(builtins, name) for name in ("eval", "exec", "open", "__import__")}
+
+    def spy(name):
+        def call(*args, **kwargs):
+            calls.append(name)
+            return originals[name](*args, **kwargs)
+        return call
+
+    for name in originals:
+        setattr(builtins, name, spy(name))
+    try:
+        yield calls
+    finally:
+        for name, original in originals.items():
+            setattr(builtins, name, original)
+
+
+def parse_watched(text):
+    """Parse ``text``; return (seconds taken, builtins called). Only ExpressionError may escape."""
+    with watching_builtins() as calls:
+        start = time.perf_counter()
+        try:
+            gl.parse(text)
+        except gl.ExpressionError:
+            pass
+        elapsed = time.perf_counter() - start
+    return elapsed, calls
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=80))
 def test_fuzz_only_expression_error_escapes(text):
-    start = time.perf_counter()
-    try:
-        gl.parse(text)
-    except gl.ExpressionError:
-        pass
-    assert time.perf_counter() - start < 0.1
+    elapsed, calls = parse_watched(text)
+    assert elapsed < 0.1
+    assert calls == []  # no eval, exec, open, and no imports
 
 
 GRAMMAR = st.recursive(
@@ -179,6 +210,8 @@ GRAMMAR = st.recursive(
 def test_fuzz_grammar_and_mutations(text, where, char):
     """Valid formulas parse (or are refused for a stated reason); mutated ones never crash."""
     for candidate in (text, text[:where] + char + text[where:], text[:where] + text[where + 1:]):
+        elapsed, calls = parse_watched(candidate)
+        assert elapsed < 0.1 and calls == []
         try:
             f = gl.parse(candidate)
         except gl.ExpressionError:

@@ -1,0 +1,196 @@
+"""The course in a real browser: JupyterLab and Voila, driven by Playwright in Chromium.
+
+What a student does, checked end to end: open the explorer notebook, run every cell,
+see the widgets (text box, sliders, plot image), drag the x-range slider, type a new
+function, and see the plot change with no error. The same for the Voila classroom page.
+Screenshots are kept in ``artifacts/browser/``.
+
+Needs Debian's ``chromium`` (Playwright cannot download browsers here); run as root, this
+module installs it with apt-get. Playwright itself comes with the ``test`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [  # headless, and no reaching out to the network at start-up
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def ensure_chromium() -> str:
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("the browser tests need Debian's chromium at /usr/bin/chromium: "
+                    "sudo apt-get install chromium")
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+def start(command: list[str], url: str, log: Path) -> subprocess.Popen:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": ""})
+    try:
+        wait_for(url)
+    except TimeoutError:
+        process.kill()
+        raise
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = ensure_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def jupyterlab():
+    port = free_port()
+    process = start([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+                     f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+                     "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+                     "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={ROOT}"],
+                    f"http://127.0.0.1:{port}/api", ARTIFACTS / "jupyterlab.log")
+    yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def voila():
+    port = free_port()
+    process = start([sys.executable, "-m", "voila", "notebooks/explorer.ipynb", "--no-browser",
+                     f"--port={port}", "--Voila.ip=127.0.0.1"],
+                    f"http://127.0.0.1:{port}/", ARTIFACTS / "voila.log")
+    yield f"http://127.0.0.1:{port}/"
+    stop(process)
+
+
+def plot_source(page) -> str:
+    """The src of the explorer's plot: a new blob URL every time new PNG bytes arrive."""
+    return page.locator("img").first.get_attribute("src") or ""
+
+
+def drag_range_slider(page) -> None:
+    handle = page.locator(".widget-hslider .noUi-handle").first
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def type_function(page, text: str) -> None:
+    box = page.locator(".widget-text input").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def check_explorer(page, name: str) -> list[str]:
+    """Drive the first explorer on the page; return what happened, step by step."""
+    steps = []
+    page.locator(".widget-text input").first.wait_for(timeout=120_000)
+    page.locator("img").first.wait_for(timeout=60_000)
+    assert page.locator(".widget-hslider").count() >= 3  # x range, a, b (and more below)
+    steps.append("widgets rendered: text box, sliders, image")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-1-rendered.png"), full_page=True)
+
+    before = plot_source(page)
+    drag_range_slider(page)
+    page.wait_for_function("s => document.querySelector('img').src !== s", arg=before,
+                           timeout=30_000)
+    steps.append("dragged the x-range slider: the plot changed")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-2-range.png"), full_page=True)
+
+    before = plot_source(page)
+    type_function(page, "cos(2*x)")
+    page.wait_for_function("s => document.querySelector('img').src !== s", arg=before,
+                           timeout=30_000)
+    steps.append("typed cos(2*x): the plot changed")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-3-typed.png"), full_page=True)
+
+    type_function(page, "cos(2*x")  # a typo: a message, and the plot stays
+    page.get_by_text("was never closed").first.wait_for(timeout=30_000)
+    steps.append("typed a typo: the message appeared")
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.get_by_text("Traceback").count() == 0
+    steps.append("no traceback and no error output anywhere")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-4-typo.png"), full_page=True)
+    return steps
+
+
+def test_explorer_lesson_in_jupyterlab(browser, jupyterlab):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{jupyterlab}/lab/tree/notebooks/explorer.ipynb")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=120_000)
+    page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+    page.wait_for_function(  # run the cells only once the notebook's kernel is ready
+        """() => {
+            const widget = window.jupyterapp.shell.currentWidget;
+            const kernel = widget?.sessionContext?.session?.kernel;
+            return kernel?.status === 'idle';
+        }""", timeout=120_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    steps = check_explorer(page, "jupyterlab")
+    page.close()
+    assert len(steps) == 5
+
+
+def test_classroom_page_in_voila(browser, voila):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(voila, timeout=120_000)
+    steps = check_explorer(page, "voila")
+    text = page.inner_text("body")
+    assert "import gradlab" not in text and "gl.explore" not in text  # no code is shown
+    page.close()
+    assert len(steps) == 5
