@@ -363,8 +363,11 @@ negative = _elementwise("Neg", np.negative, lambda g, out, x: -g)
 
 def _pow_base_rule(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
     local = b * a ** (b - 1)
-    if scalar_value(b) is None:  # a symbolic exponent may be 0; d/da a**0 is 0, even at a = 0
-        local = where(equal(b, 0.0), 0.0, local)
+    if scalar_value(b) is None:
+        # d/da a**0 is 0 even at a = 0, where the formula gives 0 * 0**-1 = nan. The
+        # convention applies only where both are 0: anywhere else the formula stays, so
+        # derivatives taken through b (of any order) remain right where b happens to be 0.
+        local = where(equal(abs(a) + abs(b), 0.0), 0.0, local)
     return g * local
 
 
@@ -749,18 +752,11 @@ def _swap(f: Callable) -> Callable:
     return lambda self, other: f(other, self)
 
 
-Tensor.__add__ = add
-Tensor.__radd__ = _swap(add)
-Tensor.__sub__ = subtract
-Tensor.__rsub__ = _swap(subtract)
-Tensor.__mul__ = multiply
-Tensor.__rmul__ = _swap(multiply)
-Tensor.__truediv__ = divide
-Tensor.__rtruediv__ = _swap(divide)
-Tensor.__pow__ = pow
-Tensor.__rpow__ = _swap(pow)
-Tensor.__matmul__ = matmul
-Tensor.__rmatmul__ = _swap(matmul)
+_BINARY_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
+                     "pow": pow, "matmul": matmul}
+for _name, _build in _BINARY_OPERATORS.items():  # a + b, and b + a when b is a tensor
+    setattr(Tensor, f"__{_name}__", _build)
+    setattr(Tensor, f"__r{_name}__", _swap(_build))
 Tensor.__neg__ = negative
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = abs

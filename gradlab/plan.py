@@ -222,19 +222,35 @@ class Plan:
         return plan
 
     # -- display ----------------------------------------------------------------
-    def _arg_text(self, slot: int) -> str:
+    def _names(self) -> dict[int, str]:
+        """A display name for every slot: the node's name, or t1, t2, ... for values the
+        plan optimiser introduced (a factor applied, a sign taken)."""
+        fetched = {slot: node.name for slot, node in zip(self.fetch_slots, self.fetch_nodes)
+                   if slot is not None and slot not in self.consts}
+        taken = set(fetched.values())  # another slot with a fetched node's name holds a part of it
+        names = {s: n for s, n in self.slot_names.items() if n not in taken}
+        names.update(fetched)
+        temporaries = 0
+        for step in self.steps:
+            for slot in (*step.args, step.out):
+                if slot not in names and slot not in self.consts:
+                    temporaries += 1
+                    names[slot] = f"t{temporaries}"
+        return names
+
+    def _arg_text(self, slot: int, names: dict[int, str]) -> str:
         if slot in self.consts:
             value = self.consts[slot]
-            return f"{value:g}" if np.ndim(value) == 0 else f"<array {format_shape(np.shape(value))}>"
-        return self.slot_names.get(slot, f"s{slot}")
+            return f"{float(value):g}" if np.ndim(value) == 0 else f"<array {format_shape(np.shape(value))}>"
+        return names[slot]
 
     def __repr__(self) -> str:
+        names = self._names()
         lines = [f"Plan with {len(self.steps)} steps for "
                  + ", ".join(repr(t.name) for t in self.fetch_nodes) + ":"]
         for i, step in enumerate(self.steps, 1):
-            args = ", ".join(self._arg_text(a) for a in step.args)
-            name = self.slot_names.get(step.out, f"{step.node.name}'")
-            lines.append(f"  {i:>3}. {name} = {_step_name(step)}({args})")
+            args = ", ".join(self._arg_text(a, names) for a in step.args)
+            lines.append(f"  {i:>3}. {names[step.out]} = {_step_name(step)}({args})")
         return "\n".join(lines)
 
 

@@ -264,8 +264,9 @@ class Explorer(widgets.VBox):
         plot, params, orders = self._plot, self.params, self.orders
         if curves or full:
             x = np.linspace(lo, hi, self.n)
-            values = evaluate_curves(self.expression, x, tuple(range(4)) if full else orders,
-                                     **params)
+            # f is always computed (the note on undefined regions needs it); the same fetch
+            # set on every redraw means one compiled plan serves them all
+            values = evaluate_curves(self.expression, x, tuple(sorted({0, *orders})), **params)
             plot.set_curves(x, {k: values[k] for k in orders})
             self._show_note(x, values[0])
             self._values = values

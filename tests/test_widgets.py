@@ -222,3 +222,25 @@ def test_taylor_coefficients_and_widget():
     assert "no parameters" in t.message.value and t.expression.text == "sin(x)"
     with pytest.raises(ValueError, match="order"):
         gl.taylor_coefficients("sin(x)", 0.0, 99)
+
+
+def test_slider_moves_rerun_the_compiled_plan_and_text_changes_rebuild(explorer):
+    session = explorer.expression._session
+    compiled = session.compile_count
+    for value in (0.5, 1.5, 2.5):
+        explorer.parameter_sliders["a"].value = value
+        explorer.tangent_slider.value = value
+    assert session.compile_count == compiled  # no new plans: the cached ones re-ran
+    explorer.text.value = "a*cos(b*x)"
+    assert explorer.expression._session is not session  # a new formula: a new graph
+
+
+def test_ipympl_backend_gives_a_zoomable_canvas():
+    e = gl.explore("a*sin(b*x)", backend="ipympl")
+    assert type(e.image).__name__ == "Canvas" and e.figure.canvas is e.image
+    renders = e.render_count
+    e.parameter_sliders["a"].value = 2.0
+    e.text.value = "cos(x)"
+    assert e.render_count > renders and e.message.value == ""
+    with pytest.raises(ValueError, match="backend"):
+        gl.explore("x", backend="svg")
