@@ -339,12 +339,6 @@ class Expression:
         """The value at ``x`` (a number or an array), with parameters given by name."""
         return self.evaluate(x, (0,), **params)[0]
 
-    def plan_steps(self, orders: tuple[int, ...] = (0,), n: int = 100) -> int:
-        """How many steps the compiled plan for these orders takes (for curious readers)."""
-        nodes = [self.derivative(k).tensor for k in orders]
-        feed = self.feed(np.zeros(n), {p: 1.0 for p in self.parameters})
-        return len(self._session.plan(nodes, feed))
-
     def to_latex(self) -> str:
         """The formula as LaTeX (without ``$``)."""
         return to_latex(self.tensor)

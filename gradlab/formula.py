@@ -237,7 +237,7 @@ class _Printer:
             value = _scalar(f)
             if value is not None:
                 if value not in (1, -1) or len(factors) == 1:
-                    numbers.append(_Piece(_number(builtins_abs(value), self.latex), ATOM))
+                    numbers.append(_Piece(_number(abs(value), self.latex), ATOM))
             elif f.op.name == "Const" and f.attrs.get("symbol"):
                 named.append(self.show(f))  # pi and e come right after the numbers
             elif f.op.name in ("Placeholder", "Variable"):
@@ -270,10 +270,6 @@ class _Printer:
         for t in texts[1:]:
             text += (r" \cdot " if t[:1].isdigit() else " ") + t
         return _Piece(text, MUL)
-
-
-def builtins_abs(value: float) -> float:
-    return value if value >= 0 else -value
 
 
 def _scalar(t: Tensor) -> float | None:

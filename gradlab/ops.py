@@ -26,7 +26,7 @@ folded and identities such as ``1*a -> a``, ``a + 0 -> a``, ``a**1 -> a`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -63,7 +63,6 @@ class OpDef:
     shape_inputs: tuple[int, ...] = ()
     dtype: Any = None
     foldable: bool = True
-    attrs: dict = field(default_factory=dict)
 
 
 OPS: dict[str, OpDef] = {}

@@ -109,10 +109,14 @@ def propagate_factors(steps: list, consts: dict, info: SlotInfo, new_slot: Calla
                 add_step(np.multiply, "Mul", (const(factor), stored), target, node)
         return materialized[(stored, factor)]
 
+    def carry(slot: int, factor: float) -> None:
+        """``slot`` stores its value divided by ``factor``: the factor travels on."""
+        if factor != 1.0:
+            scaled[slot] = (slot, factor)
+
     def result(step: Any, fn: Callable, name: str, args: tuple, factor: float) -> None:
         add_step(fn, name, args, step.out, step.node)
-        if factor != 1.0:
-            scaled[step.out] = (step.out, factor)
+        carry(step.out, factor)
 
     uses: dict[int, int] = {slot: 1 for slot in keep}
     for step in steps:
@@ -203,18 +207,8 @@ def propagate_factors(steps: list, consts: dict, info: SlotInfo, new_slot: Calla
                 result(step, np.add, "Add", (a, const(fb * cb / fa)), fa)
             elif ca is not None and cb is None:
                 result(step, np.add, "Add", (const(fa * ca / fb), b), fb)
-            elif common_factor(step, args, fa, fb):
-                pass
-            else:  # fa*(a + r*b) with r = fb/fa
-                if abs(fa) != 1.0 and abs(fb) == 1.0:  # carry the unit factor, scale the other
-                    (a, fa), (b, fb) = (b, fb), (a, fa)
-                r = fb / fa
-                if r == 1.0:
-                    result(step, np.add, "Add", (a, b), fa)
-                elif r == -1.0:
-                    result(step, np.subtract, "Sub", (a, b), fa)
-                else:
-                    result(step, np.add, "Add", (a, scale(b, r, step.node)), fa)
+            elif not common_factor(step, args, fa, fb):
+                carry(step.out, combine(a, fa, b, fb, step.out, step.node))
         elif name in _ODD | _EVEN and len(args) == 1 and abs(split(args[0])[1]) == 1.0:
             stored, factor = split(args[0])
             result(step, step.fn, name, (stored,), factor if name in _ODD else 1.0)

@@ -25,7 +25,6 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from .expr import Expression, parse
-from .formula import to_latex
 from .graph import Graph, Tensor
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}

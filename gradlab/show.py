@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
