@@ -43,7 +43,7 @@ class DescentResult:
 
     path: np.ndarray  # x_0, x_1, ... (or (W, b) pairs for the regression)
     losses: np.ndarray  # the loss at each iterate
-    status: str  # "converged", "still moving", "oscillating" or "diverged"
+    status: str  # "converged", "still moving", "oscillating", "diverged" or "undefined"
     message: str
 
 
@@ -76,6 +76,13 @@ def descent_path(f: Any, start: float, learning_rate: float, steps: int,
     with np.errstate(all="ignore"):
         for _ in range(int(steps) + 1):
             value, slope = expression.evaluate(np.float64(x), (0, 1), **params)
+            if not (math.isfinite(float(value)) and math.isfinite(float(slope))):
+                step = len(path) - 1
+                advice = ("start where f is defined" if step == 0 else
+                          "the steps left the region where f is defined")
+                message = f"f or its slope is not defined at x = {x:.2f} (step {step}): {advice}"
+                return DescentResult(np.array(path), np.array(losses + [float("nan")]),
+                                     "undefined", message)
             losses.append(float(value))
             if len(path) > steps:
                 break
@@ -230,7 +237,7 @@ class DescentExplorer(widgets.VBox):
             else:
                 ax.set_ylim(*robust_limits(finite))
         colour = {"converged": "#2e7d32", "still moving": "#8a5a00", "oscillating": "#8a5a00",
-                  "diverged": "#b00020"}
+                  "diverged": "#b00020", "undefined": "#b00020"}
         self.status.value = (f"<b style='color:{colour[self.result.status]}'>"
                              f"{self.result.message}</b>")
         self.figure.canvas.draw()

@@ -122,11 +122,19 @@ class TaylorExplorer(widgets.VBox):
             (f_values,) = self.expression.evaluate(self.x, (0,))
             t_values = taylor_polynomial(self.coefficients, a, self.x)
         self._f_line.set_data(self.x, np.where(np.isfinite(f_values), f_values, np.nan))
-        self._t_line.set_data(self.x, t_values)
-        self._point.set_data([a], [self.coefficients[0]])
+        if np.all(np.isfinite(self.coefficients)):
+            self._t_line.set_data(self.x, t_values)
+            self._point.set_data([a], [self.coefficients[0]])
+            self.formula.value = f"$T_{{{k}}}(x) = {polynomial_latex(self.coefficients, a)}$"
+            self.message.value = ""
+        else:  # f (or a derivative) is undefined or infinite at the centre
+            self._t_line.set_data([], [])
+            self._point.set_data([], [])
+            self.formula.value = ""
+            self.message.value = (f"<span style='color:#8a5a00'>f or one of its first {k} derivatives "
+                                  f"is not defined at a = {a:.2f}: move the centre.</span>")
         low, high = robust_limits(f_values)
         self.ax.set_ylim(low - 0.5 * (high - low), high + 0.5 * (high - low))
-        self.formula.value = f"$T_{{{k}}}(x) = {polynomial_latex(self.coefficients, a)}$"
         self.figure.canvas.draw()
         self.image.value = canvas_png(self.figure.canvas)
 

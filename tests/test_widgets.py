@@ -244,3 +244,13 @@ def test_ipympl_backend_gives_a_zoomable_canvas():
     assert e.render_count > renders and e.message.value == ""
     with pytest.raises(ValueError, match="backend"):
         gl.explore("x", backend="svg")
+
+
+def test_descent_and_taylor_say_when_f_is_undefined_at_the_start():
+    result = gl.descent_path("log(x)", -3.0, 0.3, 20)
+    assert result.status == "undefined" and "not defined at x = -3.00" in result.message
+    t = gl.explore_taylor("log(x)", x_range=(-1, 3), center=0.0)
+    assert t.formula.value == "" and "not defined at a = 0.00" in t.message.value
+    assert len(t._t_line.get_data()[0]) == 0
+    t.center.value = 1.0
+    assert t.message.value == "" and t.formula.value.startswith("$T_{3}(x) = ")
