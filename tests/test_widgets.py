@@ -254,3 +254,13 @@ def test_descent_and_taylor_say_when_f_is_undefined_at_the_start():
     assert len(t._t_line.get_data()[0]) == 0
     t.center.value = 1.0
     assert t.message.value == "" and t.formula.value.startswith("$T_{3}(x) = ")
+
+
+def test_the_tangent_point_follows_the_range():
+    e = gl.explore("sin(x)", x_range=(0, 6))
+    e.tangent_slider.value = 1.0
+    e.range_slider.value = (3.0, 6.0)  # x0 = 1 is out of view now
+    assert e.tangent_slider.value == pytest.approx(4.5)
+    e.tangent_slider.value = 5.0
+    e.range_slider.value = (2.0, 6.0)  # still in view: it stays
+    assert e.tangent_slider.value == 5.0
