@@ -24,7 +24,7 @@ def test_notebooks_pass_strict_nbval_in_a_fresh_binder_environment(tmp_path):
     assert check.returncode == 0 and "is ready" in check.stdout, check.stderr
     run = subprocess.run(
         [str(python), "-m", "pytest", "notebooks", "--nbval", "--nbval-current-env",
-         "--sanitize-with", "tests/sanitize.cfg", "-p", "no:cacheprovider", "-q"],
+         "--nbval-sanitize-with", "tests/sanitize.cfg", "-p", "no:cacheprovider", "-q"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-5000:]

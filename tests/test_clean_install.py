@@ -41,6 +41,6 @@ def test_the_wheel_installs_in_a_fresh_environment_and_runs_lesson_1(tmp_path):
     shutil.copytree(ROOT / "notebooks" / "solutions", lesson / "solutions")
     shutil.copy(ROOT / "tests" / "sanitize.cfg", lesson)
     result = run([str(python), "-m", "pytest", "--nbval", "--nbval-current-env",
-                  "--sanitize-with", "sanitize.cfg", "-p", "no:cacheprovider", "-q",
+                  "--nbval-sanitize-with", "sanitize.cfg", "-p", "no:cacheprovider", "-q",
                   "01_the_2017_experiment.ipynb"], cwd=lesson)
     assert " passed" in result.stdout
