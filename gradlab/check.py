@@ -15,35 +15,16 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .expr import Expression, parse
-from .graph import Tensor
-from .functional import _traced
-from .autodiff import gradients
+from .expr import as_expression
 
 
 def _as_derivatives(f: Any) -> Callable[[np.ndarray, int], np.ndarray]:
     """A function ``(points, k) -> f^(k)(points)`` for a string, Expression or function."""
-    if isinstance(f, str):
-        f = parse(f)
-    if isinstance(f, Expression):
-        if f.parameters:
-            raise ValueError(f"give the parameters {f.parameters} numbers first, e.g. "
-                             f"lambda t: ... , or a formula without parameters")
-        return lambda points, k: f.derivative(k)(points)
-    if not callable(f):
-        raise TypeError(f"expected a formula, an Expression or a function of a tensor, not {f!r:.60}")
-    cache: dict[int, Callable] = {}
-
-    def nth(points: np.ndarray, k: int) -> np.ndarray:
-        if k not in cache:
-            def build(x: Tensor, y: Tensor, k: int = k) -> Tensor:
-                for _ in range(k):
-                    (y,) = gradients(y, x)
-                return y
-            cache[k] = _traced(f, build)
-        return np.asarray(cache[k](points), dtype=np.float64)
-
-    return nth
+    expression = as_expression(f)
+    if expression.parameters:
+        raise ValueError(f"give the parameters {expression.parameters} numbers first, e.g. "
+                         f"lambda t: ... , or a formula without parameters")
+    return lambda points, k: expression.derivative(k)(points)
 
 
 def forward_difference(f: Callable[[np.ndarray], np.ndarray], x: Any, h: float) -> np.ndarray:

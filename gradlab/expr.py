@@ -269,6 +269,25 @@ def parse(text: str, variable: str = "x") -> "Expression":
     return Expression(text.strip(), tensor, x, parameters, graph)
 
 
+def as_expression(f: Any, variable: str = "x") -> "Expression":
+    """Accept a formula string, an Expression, or a function of one tensor (such as
+    ``lambda t: gl.sin(t)`` or an op made with ``gl.register_op``)."""
+    if isinstance(f, Expression):
+        return f
+    if isinstance(f, str):
+        return parse(f, variable)
+    if callable(f):
+        graph = Graph()
+        with graph.as_default():
+            x = placeholder(name=variable)
+            y = f(x)
+            if not isinstance(y, Tensor):
+                raise TypeError("the function must build a gradlab tensor, e.g. lambda t: gl.sin(t)")
+        name = getattr(f, "__name__", "f")
+        return Expression(name if name != "<lambda>" else "f", y, x, {}, graph)
+    raise TypeError(f"expected a formula, an Expression or a function of a tensor, not {f!r:.60}")
+
+
 class Expression:
     """A formula of one variable and some parameters, backed by a gradlab graph.
 

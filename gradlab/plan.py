@@ -304,10 +304,10 @@ def _merge(steps: list[Step], consts: dict[int, Any],
 
 def _step_name(step: Step) -> str:
     """What a step computes: its op, or how a shape step was specialised ("SumTo")."""
-    key = step.key
-    if isinstance(key, tuple) and key and isinstance(key[0], str):
-        return key[0]
-    return key[0].name if isinstance(key, tuple) and key and hasattr(key[0], "name") else step.node.op.name
+    key = step.key  # (op, attrs), ("SumTo", ...) for a specialised step, or None
+    if not key:
+        return step.node.op.name
+    return key[0] if isinstance(key[0], str) else key[0].name
 
 
 def _frozen(value: Any) -> Any:

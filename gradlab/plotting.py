@@ -24,8 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from .expr import Expression, parse
-from .graph import Graph, Tensor
+from .expr import Expression, as_expression  # noqa: F401  (as_expression: used by the widgets)
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
 PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
@@ -64,27 +63,6 @@ def gradlab_style() -> Iterator[None]:
     with sns.axes_style("darkgrid"), sns.plotting_context("notebook", font_scale=0.9), \
             matplotlib.rc_context({"axes.prop_cycle": matplotlib.cycler(color=palette)}):
         yield
-
-
-def as_expression(f: Any, variable: str = "x") -> Expression:
-    """Accept a formula string, an Expression, or a function of one tensor."""
-    if isinstance(f, Expression):
-        return f
-    if isinstance(f, str):
-        return parse(f, variable)
-    if callable(f):
-        from .variables import placeholder
-        from .expr import Expression as E
-
-        graph = Graph()
-        with graph.as_default():
-            x = placeholder(name=variable)
-            y = f(x)
-            if not isinstance(y, Tensor):
-                raise TypeError("the function must build a gradlab tensor, e.g. lambda t: gl.sin(t)")
-        name = getattr(f, "__name__", "f")
-        return E(name if name != "<lambda>" else "f", y, x, {}, graph)
-    raise TypeError(f"expected a formula, an Expression or a function of a tensor, not {f!r:.60}")
 
 
 def undefined_regions(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:

@@ -129,22 +129,23 @@ class Session:
                 except TypeError:  # something unhashable: not a flat list of tensors
                     plan = None
                 if plan is not None:
-                    variables = [self._values[v] for _, v in plan.variables] if plan.variables else ()
-                    try:
-                        fetched, assigned = plan._function(feeds, variables)
-                    except Exception:  # let the step-by-step run name the failing node
-                        fetched, assigned = plan(feeds, self._read_variables(plan))
-                    if assigned:
-                        for (var, _), value in zip(plan.effects, assigned):
-                            self._values[var] = value
+                    fetched = self._execute(plan, feeds)
                     return fetched[0] if kind is Tensor else list(fetched) if kind is list else fetched
         leaves: list[Tensor] = []
         rebuild = _flatten(fetches, leaves)
         plan, feeds, first_run = self._plan(leaves, feed_dict)
-        fetched, assigned = first_run or plan(feeds, self._read_variables(plan))
+        return rebuild([_output(v) for v in self._execute(plan, feeds, first_run)])
+
+    def _execute(self, plan: Plan, feeds: list, first_run: tuple | None = None) -> tuple:
+        """Run a compiled plan (unless its first run already happened), store what it
+        assigns to Variables, and return the fetched values."""
+        if first_run is not None:
+            fetched, assigned = first_run
+        else:
+            fetched, assigned = plan(feeds, self._read_variables(plan) if plan.variables else ())
         for (var, _), value in zip(plan.effects, assigned):
             self._values[var] = value
-        return rebuild([_output(v) for v in fetched])
+        return fetched
 
     def plan(self, fetches: Any, feed_dict: dict | None = None) -> Plan:
         """The compiled plan for ``fetches`` with these feeds (compiling it if needed).
