@@ -133,16 +133,13 @@ class Session:
                     return fetched[0] if kind is Tensor else list(fetched) if kind is list else fetched
         leaves: list[Tensor] = []
         rebuild = _flatten(fetches, leaves)
-        plan, feeds, first_run = self._plan(leaves, feed_dict)
-        return rebuild([_output(v) for v in self._execute(plan, feeds, first_run)])
+        plan, feeds = self._plan(leaves, feed_dict)
+        return rebuild([_output(v) for v in self._execute(plan, feeds)])
 
-    def _execute(self, plan: Plan, feeds: list, first_run: tuple | None = None) -> tuple:
-        """Run a compiled plan (unless its first run already happened), store what it
-        assigns to Variables, and return the fetched values."""
-        if first_run is not None:
-            fetched, assigned = first_run
-        else:
-            fetched, assigned = plan(feeds, self._read_variables(plan) if plan.variables else ())
+    def _execute(self, plan: Plan, feeds: list) -> tuple:
+        """Run a compiled plan, store what it assigns to Variables, and return the
+        fetched values."""
+        fetched, assigned = plan(feeds, self._read_variables(plan) if plan.variables else ())
         for (var, _), value in zip(plan.effects, assigned):
             self._values[var] = value
         return fetched
@@ -156,8 +153,13 @@ class Session:
         _flatten(fetches, leaves)
         return self._plan(leaves, feed_dict)[0]
 
-    def _plan(self, leaves: list[Tensor], feed_dict: dict | None) -> tuple:
-        """Find or compile the plan; a fresh compile also returns its first run's result."""
+    def _plan(self, leaves: list[Tensor], feed_dict: dict | None) -> tuple[Plan, list]:
+        """Find or compile the plan; return it with the feeds in the nodes' dtypes.
+
+        Compiling runs the unoptimised plan once, to learn every shape. Its results are
+        not returned: the optimised plan may round differently in the last bit, and
+        every run of the same fetches should give the same numbers, the first included.
+        """
         if self._closed:
             raise RuntimeError("this Session is closed")
         fed = list(feed_dict) if feed_dict else []
@@ -167,12 +169,12 @@ class Session:
             key += (node, value.shape)
         plan = self._plans.get(key)
         if plan is not None:
-            return plan, feeds, None
+            return plan, feeds
         raw = Plan(leaves, fed)
         slots = raw.interpret(feeds, self._read_variables(raw))
         plan = self._plans[key] = raw.specialize(slots)
         self.compile_count += 1
-        return plan, feeds, raw.outputs(slots)
+        return plan, feeds
 
     def _read_variables(self, plan: Plan) -> list[np.ndarray]:
         try:

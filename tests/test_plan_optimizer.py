@@ -1,0 +1,123 @@
+"""The plan optimiser changes how values are computed, never which values.
+
+The passes in gradlab/optimize.py rewrite sums, scalings and products (factors carried
+along, sums collected into linear combinations, shared factors pulled out). Their hard
+cases are values used by several consumers: a sum one step needs as it is and another
+step negates, or a product that is also fetched. The formulas below are random graphs
+(not trees: each new node may reuse any earlier node), evaluated three ways:
+
+* by gradlab's compiled plan, for a value, its first and second derivative and an
+  intermediate node, all fetched together;
+* by plain numpy, step by step in the order written, with the derivatives carried
+  along by forward-mode dual numbers written out here (independent of gradlab's
+  gradient rules).
+
+Tolerances are relative to the largest intermediate value, because reassociating a
+sum moves rounding errors around but never by more than a few units of that size.
+"""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gradlab as gl
+from gradlab.plan import _step_name
+
+POINTS = np.linspace(-2.0, 2.0, 9)
+COEFFICIENTS = [-3.0, -2.0, -1.0, -0.5, 0.2, 0.5, 2.0, 3.0]
+
+
+def apply(op, c, a, b):
+    """One instruction on gradlab tensors or on numpy triples (value, d/dx, d²/dx²)."""
+    if isinstance(a, gl.Tensor):
+        return {
+            "add": lambda: a + b, "sub": lambda: a - b, "neg": lambda: -a,
+            "scale": lambda: c * a, "divide": lambda: a / c, "shift": lambda: a + c,
+            "mul": lambda: a * b, "sin": lambda: gl.sin(a), "tanh": lambda: gl.tanh(a),
+            "square": lambda: a**2,
+        }[op]()
+    (v, d, dd), (w, e, ee) = a, b
+    if op == "add":
+        return v + w, d + e, dd + ee
+    if op == "sub":
+        return v - w, d - e, dd - ee
+    if op == "neg":
+        return -v, -d, -dd
+    if op == "scale":
+        return c * v, c * d, c * dd
+    if op == "divide":
+        return v / c, d / c, dd / c
+    if op == "shift":
+        return v + c, d, dd
+    if op == "mul":
+        return v * w, d * w + v * e, dd * w + 2 * d * e + v * ee
+    if op == "sin":
+        return np.sin(v), np.cos(v) * d, np.cos(v) * dd - np.sin(v) * d * d
+    if op == "tanh":
+        t = np.tanh(v)
+        return t, (1 - t * t) * d, (1 - t * t) * dd - 2 * t * (1 - t * t) * d * d
+    if op == "square":
+        return v * v, 2 * v * d, 2 * d * d + 2 * v * dd
+    raise ValueError(op)
+
+
+instructions = st.lists(
+    st.tuples(st.sampled_from(["add", "sub", "neg", "scale", "divide", "shift", "mul", "sin",
+                               "tanh", "square", "add", "sub", "scale"]),
+              st.sampled_from(COEFFICIENTS), st.integers(0, 1000), st.integers(0, 1000)),
+    min_size=1, max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(program=instructions, pick=st.integers(0, 1000))
+def test_optimised_plans_agree_with_numpy_on_random_graphs_with_shared_nodes(program, pick):
+    x = gl.placeholder(name="x")
+    tensors = [x]
+    reference = [(POINTS, np.ones_like(POINTS), np.zeros_like(POINTS))]
+    for op, c, i, j in program:
+        a, b = i % len(tensors), j % len(tensors)
+        # squares and products of squares grow fast: keep every value of moderate size
+        tensors.append(apply(op, c, tensors[a], tensors[b]))
+        reference.append(apply(op, c, reference[a], reference[b]))
+        if np.max(np.abs(reference[-1][0])) > 1e3:
+            tensors[-1] = gl.tanh(tensors[-1])
+            reference[-1] = apply("tanh", c, reference[-1], reference[-1])
+    y = tensors[-1]
+    dy = gl.gradients(y, x)[0]
+    ddy = gl.gradients(dy, x)[0]
+    middle = pick % len(tensors)
+    with gl.Session() as session:
+        got = session.run([y, dy, ddy, tensors[middle]], {x: POINTS})
+        again = session.run([y, dy, ddy, tensors[middle]], {x: POINTS})  # the fast path
+    value, first, second = reference[-1]
+    want = [value, first, second, reference[middle][0]]
+    size = max(1.0, *(float(np.max(np.abs(part))) for triple in reference for part in triple))
+    for name, g, h, w in zip(["f", "f'", "f''", "intermediate"], got, again, want):
+        np.testing.assert_allclose(np.broadcast_to(g, POINTS.shape), w, rtol=1e-9,
+                                   atol=1e-12 * size * len(program), err_msg=name)
+        np.testing.assert_array_equal(g, h)
+
+
+def test_a_sum_used_twice_keeps_its_sign_where_it_is_negated():
+    # u = 1 - x**2 is computed once (a product needs it) and negated again later.
+    x = gl.placeholder(name="x")
+    u = 1 - x**2
+    y = gl.sin(x) * u + (-u) / (1 + x**2)
+    with gl.Session() as session:
+        got = session.run(y, {x: POINTS})
+    u_ = 1 - POINTS**2
+    np.testing.assert_allclose(got, np.sin(POINTS) * u_ - u_ / (1 + POINTS**2), rtol=1e-13)
+
+
+def test_sums_are_collected_into_one_linear_combination():
+    # 3a - 0.2b + 0.2(c + 10a) + 1.5 = 5a + 0.2(c - b) + 1.5: equal coefficients first
+    x = gl.placeholder(name="x")
+    a, b, c = gl.sin(x), gl.cos(x), gl.tanh(x)
+    y = 3 * a - 0.2 * b + 0.2 * (c + 10 * a) + 1.5
+    with gl.Session() as session:
+        plan = session.plan(y, {x: POINTS})
+        got = session.run(y, {x: POINTS})
+    want = 5 * np.sin(POINTS) + 0.2 * (np.tanh(POINTS) - np.cos(POINTS)) + 1.5
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    # sin, cos, tanh; c - b; scaled by 0.2/5 and added to a; + 1.5/5; the factor 5 at last
+    assert [_step_name(s) for s in plan.steps][3:] == ["Sub", "Mul", "Add", "Add", "Mul"]
