@@ -141,6 +141,11 @@ class _FactorPass:
             self.consts[self.made_consts[value]] = value
         return self.made_consts[value]
 
+    def floating(self, slot: int) -> bool:
+        """Whether ``slot`` holds floating-point numbers (or is a constant made here)."""
+        dtype = self.info.dtype.get(slot)
+        return dtype is None or dtype.kind in "fc"
+
     def reaches_once(self, slot: int) -> bool:
         """``slot``'s value (through any chain of scalings) has exactly one consumer."""
         return self.uses.get(slot, 0) == 1 and self.single.get(slot, True)
@@ -261,6 +266,9 @@ class _FactorPass:
     def collect(self, step: Any, name: str) -> None:
         """An addition or subtraction becomes a pending sum, merged with pending sums
         that reach only it."""
+        if not all(self.floating(self.peek(a)[0]) for a in step.args):
+            self.plain(step)  # booleans: True + True is True, and True - True an error
+            return
         total = _Sum([], 0.0, step.node)
         for arg, sign in zip(step.args, (1.0, 1.0 if name == "Add" else -1.0)):
             stored, factor = self.peek(arg)
@@ -273,6 +281,8 @@ class _FactorPass:
             else:
                 stored, factor = self.split(arg)
                 product = self.products.get(stored) if self.reaches_once(arg) else None
+                if product and not all(self.floating(f) for f in product):
+                    product = None
                 total.terms.append((stored, sign * factor, product))
         if total.terms:
             self.pending[step.out] = total
@@ -309,10 +319,14 @@ class _FactorPass:
                 stored, factor = self.split(args[0])
                 self.result(step, np.square, "Square", (stored,), factor * factor)
             else:
-                new_args = tuple(self.materialize(a, step.node) for a in args)
-                self.out.append(type(step)(step.fn, new_args, step.out, step.node, step.key))
+                self.plain(step)
         final = {slot: self.materialize(slot, node_of.get(self.peek(slot)[0])) for slot in keep}
         return self.out, final
+
+    def plain(self, step: Any) -> None:
+        """Emit ``step`` as it stands, on the true values of its arguments."""
+        new_args = tuple(self.materialize(a, step.node) for a in step.args)
+        self.out.append(type(step)(step.fn, new_args, step.out, step.node, step.key))
 
     def multiply(self, step: Any, name: str) -> None:
         """A product or quotient: by a constant it is only a factor; otherwise one step

@@ -10,7 +10,8 @@ step negates, or a product that is also fetched. The formulas below are random g
   intermediate node, all fetched together;
 * by plain numpy, step by step in the order written, with the derivatives carried
   along by forward-mode dual numbers written out here (independent of gradlab's
-  gradient rules).
+  gradient rules). ``maximum`` brings in comparisons: its derivative sums boolean
+  masks, which must stay numbers (True + True is True in numpy).
 
 Tolerances are relative to the largest intermediate value, because reassociating a
 sum moves rounding errors around but never by more than a few units of that size.
@@ -34,7 +35,7 @@ def apply(op, c, a, b):
             "add": lambda: a + b, "sub": lambda: a - b, "neg": lambda: -a,
             "scale": lambda: c * a, "divide": lambda: a / c, "shift": lambda: a + c,
             "mul": lambda: a * b, "sin": lambda: gl.sin(a), "tanh": lambda: gl.tanh(a),
-            "square": lambda: a**2,
+            "square": lambda: a**2, "maximum": lambda: gl.maximum(a, b),
         }[op]()
     (v, d, dd), (w, e, ee) = a, b
     if op == "add":
@@ -58,12 +59,16 @@ def apply(op, c, a, b):
         return t, (1 - t * t) * d, (1 - t * t) * dd - 2 * t * (1 - t * t) * d * d
     if op == "square":
         return v * v, 2 * v * d, 2 * d * d + 2 * v * dd
+    if op == "maximum":  # the larger one's derivatives; at a tie, their mean
+        def pick(p, q):
+            return np.where(v > w, p, np.where(v < w, q, (p + q) / 2))
+        return np.maximum(v, w), pick(d, e), pick(dd, ee)
     raise ValueError(op)
 
 
 instructions = st.lists(
     st.tuples(st.sampled_from(["add", "sub", "neg", "scale", "divide", "shift", "mul", "sin",
-                               "tanh", "square", "add", "sub", "scale"]),
+                               "tanh", "square", "maximum", "add", "sub", "scale"]),
               st.sampled_from(COEFFICIENTS), st.integers(0, 1000), st.integers(0, 1000)),
     min_size=1, max_size=14)
 
@@ -121,3 +126,12 @@ def test_sums_are_collected_into_one_linear_combination():
     np.testing.assert_allclose(got, want, rtol=1e-13)
     # sin, cos, tanh; c - b; scaled by 0.2/5 and added to a; + 1.5/5; the factor 5 at last
     assert [_step_name(s) for s in plan.steps][3:] == ["Sub", "Mul", "Add", "Add", "Mul"]
+
+
+def test_derivatives_built_from_comparisons_stay_numbers():
+    # d/dx minimum(-x, x) sums the masks x < -x, x == -x and so on, with equal coefficients
+    x = gl.placeholder(name="x")
+    dy = gl.gradients(-gl.minimum(-x, x), x)[0]
+    with gl.Session() as session:
+        got = session.run(dy, {x: np.array([-1.0, 0.0, 2.0])})
+    np.testing.assert_array_equal(got, [-1.0, 0.0, 1.0])
