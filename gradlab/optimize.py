@@ -287,7 +287,7 @@ class _FactorPass:
         if total.terms:
             self.pending[step.out] = total
         else:  # constants only (not folded earlier): compute as it stands
-            self.add_step(step.fn, name, step.args, step.out, step.node)
+            self.plain(step)
 
     def run(self, steps: list, keep: set[int]) -> tuple[list, dict[int, int]]:
         self.uses = {slot: 1 for slot in keep}
