@@ -16,14 +16,16 @@ These passes run on a plan's flat list of steps after the shape pass (see
 * **Constants are numpy scalars of the right dtype.** numpy spends about 100 ns
   converting a Python float on every call; a 0-d array of the step's dtype costs
   nothing and gives exactly the same result.
-* **Memory is reused** (for large arrays only). Each value's last use is known, so
-  a step can write its result with ``out=`` into an array nobody needs any more,
-  and dead values are released at once. Fewer fresh allocations is faster, and
-  the peak memory drops to what is alive at one time.
+* **Memory is reused** (for large arrays only). Steps are put in an order that
+  keeps few values alive at a time. Each value's last use is known, so a step can
+  write its result with ``out=`` into an array nobody needs any more, and dead
+  values are released at once. Fewer fresh allocations is faster, and the peak
+  memory drops to what is alive at one time.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -275,9 +277,12 @@ class _FactorPass:
             if self.number(stored) is not None:
                 total.constant += sign * factor * self.number(stored)
             elif stored in self.pending and self.reaches_once(arg):
-                inner = self.pending.pop(stored)
-                total.terms += [(s, sign * factor * c, f) for s, c, f in inner.terms]
-                total.constant += sign * factor * inner.constant
+                inner, m = self.pending.pop(stored), sign * factor
+                if m == 1.0 and not total.terms:  # (a + b) + c: take over the list, no copy
+                    total.terms = inner.terms
+                else:
+                    total.terms += [(s, m * c, f) for s, c, f in inner.terms]
+                total.constant += m * inner.constant
             else:
                 stored, factor = self.split(arg)
                 product = self.products.get(stored) if self.reaches_once(arg) else None
@@ -376,6 +381,62 @@ def constants_as_arrays(steps: list, consts: dict, info: SlotInfo,
                 step = type(step)(step.fn, tuple(args), step.out, step.node, step.key)
         result.append(step)
     return result
+
+
+def order_for_memory(steps: list, info: SlotInfo, keep: set[int]) -> list:
+    """Reorder steps (dependencies kept) so that fewer large arrays are alive at once.
+
+    Works backwards from the results, like a register allocator: of the steps whose
+    consumers are all placed, it places the one that brings the fewest new large
+    arrays to life (its arguments not needed later anyway) and ends one (its own
+    result); ties keep the original order. Only plans on large arrays are reordered.
+    """
+    big = {s for s, shape in info.shape.items() if int(np.prod(shape, dtype=np.int64)) >= REUSE_MIN_SIZE}
+    if not any(step.out in big for step in steps):
+        return steps
+    made = {step.out: i for i, step in enumerate(steps)}
+    waiting = [0] * len(steps)  # step -> how many of its consumers are not placed yet
+    users: dict[int, list[int]] = {}  # slot -> the steps that read it
+    for i, step in enumerate(steps):
+        for a in set(step.args):
+            users.setdefault(a, []).append(i)
+            if a in made:
+                waiting[made[a]] += 1
+    alive: set[int] = set(keep)
+    cost: dict[int, int] = {}  # ready step -> new large arrays it brings to life, minus its own
+    heap: list[tuple[int, int]] = []
+
+    def consider(i: int) -> None:
+        step = steps[i]
+        cost[i] = sum(1 for a in set(step.args) if a in big and a in made and a not in alive)
+        cost[i] -= step.out in big
+        heapq.heappush(heap, (cost[i], -i))
+
+    for i, n in enumerate(waiting):
+        if n == 0:
+            consider(i)
+    placed: list = []
+    while heap:
+        c, i = heapq.heappop(heap)
+        i = -i
+        if cost.get(i) != c:  # placed already, or its cost has dropped since
+            continue
+        del cost[i]
+        step = steps[i]
+        placed.append(step)
+        alive.discard(step.out)
+        for a in set(step.args):
+            if a not in made:
+                continue
+            if a not in alive:
+                alive.add(a)
+                for j in users[a]:  # ready steps reading a now bring one array fewer to life
+                    if j in cost:
+                        consider(j)
+            waiting[made[a]] -= 1
+            if waiting[made[a]] == 0:
+                consider(made[a])
+    return placed[::-1]
 
 
 @dataclass

@@ -33,7 +33,7 @@ import numpy as np
 from .errors import FeedError, ShapeError
 from .graph import Tensor, format_shape, toposort
 from .ops import sum_to_shape
-from .optimize import SlotInfo, constants_as_arrays, plan_memory, propagate_factors
+from .optimize import SlotInfo, constants_as_arrays, order_for_memory, plan_memory, propagate_factors
 
 _plan_numbers = itertools.count(1)
 
@@ -183,8 +183,9 @@ class Plan:
 
         In order: shape bookkeeping is specialised or dropped, constant steps folded and
         duplicates merged; then constant factors and signs are absorbed and constants given their dtype
-        (:mod:`gradlab.optimize`); unused steps are dropped; finally the steps are written
-        out as one Python function, with memory reuse for large arrays.
+        (:mod:`gradlab.optimize`); unused steps are dropped; on large arrays the steps are
+        put in an order that keeps fewer values alive; finally the steps are written out
+        as one Python function, with memory reuse for large arrays.
         """
         plan = object.__new__(Plan)
         plan.__dict__.update(self.__dict__)
@@ -206,13 +207,14 @@ class Plan:
         plan.fetch_slots = fetch
         steps = constants_as_arrays(steps, plan.consts, info, new_slot)
 
-        live = {s for s in fetch if s is not None} | {s for _, s in plan.effects}
+        results = {s for s in fetch if s is not None} | {s for _, s in plan.effects}
+        live = set(results)
         kept = []
         for step in reversed(steps):
             if step.out in live:
                 kept.append(step)
                 live.update(step.args)
-        plan.steps = kept[::-1]
+        plan.steps = order_for_memory(kept[::-1], info, results)
         plan.consts = {s: v for s, v in plan.consts.items() if s in live}
         plan.variables = [(s, var) for s, var in plan.variables if s in live]
         plan.info = info

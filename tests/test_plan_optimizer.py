@@ -7,7 +7,8 @@ step negates, or a product that is also fetched. The formulas below are random g
 (not trees: each new node may reuse any earlier node), evaluated three ways:
 
 * by gradlab's compiled plan, for a value, its first and second derivative and an
-  intermediate node, all fetched together;
+  intermediate node, all fetched together, on 9 points and on 16385 (where plans are
+  also reordered to keep fewer arrays alive and write into dead buffers);
 * by plain numpy, step by step in the order written, with the derivatives carried
   along by forward-mode dual numbers written out here (independent of gradlab's
   gradient rules). ``maximum`` brings in comparisons: its derivative sums boolean
@@ -25,6 +26,9 @@ import gradlab as gl
 from gradlab.plan import _step_name
 
 POINTS = np.linspace(-2.0, 2.0, 9)
+BIG = np.linspace(-2.0, 2.0, 2**14 + 1)  # large enough for the memory passes; contains POINTS
+SMALL_IN_BIG = np.searchsorted(BIG, POINTS)
+assert np.array_equal(BIG[SMALL_IN_BIG], POINTS)
 COEFFICIENTS = [-3.0, -2.0, -1.0, -0.5, 0.2, 0.5, 2.0, 3.0]
 
 
@@ -78,29 +82,30 @@ instructions = st.lists(
 def test_optimised_plans_agree_with_numpy_on_random_graphs_with_shared_nodes(program, pick):
     x = gl.placeholder(name="x")
     tensors = [x]
-    reference = [(POINTS, np.ones_like(POINTS), np.zeros_like(POINTS))]
+    reference = [(BIG, np.ones_like(BIG), np.zeros_like(BIG))]
     for op, c, i, j in program:
         a, b = i % len(tensors), j % len(tensors)
-        # squares and products of squares grow fast: keep every value of moderate size
         tensors.append(apply(op, c, tensors[a], tensors[b]))
         reference.append(apply(op, c, reference[a], reference[b]))
-        if np.max(np.abs(reference[-1][0])) > 1e3:
+        if np.max(np.abs(reference[-1][0])) > 1e3:  # products of squares grow fast: squash
             tensors[-1] = gl.tanh(tensors[-1])
             reference[-1] = apply("tanh", c, reference[-1], reference[-1])
     y = tensors[-1]
     dy = gl.gradients(y, x)[0]
     ddy = gl.gradients(dy, x)[0]
     middle = pick % len(tensors)
-    with gl.Session() as session:
-        got = session.run([y, dy, ddy, tensors[middle]], {x: POINTS})
-        again = session.run([y, dy, ddy, tensors[middle]], {x: POINTS})  # the fast path
-    value, first, second = reference[-1]
-    want = [value, first, second, reference[middle][0]]
+    fetches = [y, dy, ddy, tensors[middle]]
+    want = [*reference[-1], reference[middle][0]]
     size = max(1.0, *(float(np.max(np.abs(part))) for triple in reference for part in triple))
-    for name, g, h, w in zip(["f", "f'", "f''", "intermediate"], got, again, want):
-        np.testing.assert_allclose(np.broadcast_to(g, POINTS.shape), w, rtol=1e-9,
-                                   atol=1e-12 * size * len(program), err_msg=name)
-        np.testing.assert_array_equal(g, h)
+    # 9 points: the plain plan; 16385 points: reordered steps, out= buffers and early release
+    for points, where in [(POINTS, SMALL_IN_BIG), (BIG, slice(None))]:
+        with gl.Session() as session:
+            got = session.run(fetches, {x: points})
+            again = session.run(fetches, {x: points})  # the fast path
+        for name, g, h, w in zip(["f", "f'", "f''", "intermediate"], got, again, want):
+            np.testing.assert_allclose(np.broadcast_to(g, points.shape), w[where], rtol=1e-9,
+                                       atol=1e-12 * size * len(program), err_msg=name)
+            np.testing.assert_array_equal(g, h)
 
 
 def test_a_sum_used_twice_keeps_its_sign_where_it_is_negated():
