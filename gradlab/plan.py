@@ -182,10 +182,11 @@ class Plan:
         """Use the values of one run (``slots``) to simplify this plan; compile it.
 
         In order: shape bookkeeping is specialised or dropped, constant steps folded and
-        duplicates merged; then constant factors and signs are absorbed and constants given their dtype
-        (:mod:`gradlab.optimize`); unused steps are dropped; on large arrays the steps are
-        put in an order that keeps fewer values alive; finally the steps are written out
-        as one Python function, with memory reuse for large arrays.
+        duplicates merged; then constant factors and signs are absorbed, sums collected
+        and constants given their dtype (:mod:`gradlab.optimize`); unused steps are
+        dropped; on large arrays the steps are put in an order that keeps fewer values
+        alive; finally the steps are written out as one Python function, with memory
+        reuse for large arrays.
         """
         plan = object.__new__(Plan)
         plan.__dict__.update(self.__dict__)
