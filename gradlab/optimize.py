@@ -33,7 +33,7 @@ import numpy as np
 
 from .ops import OPS
 
-REUSE_MIN_SIZE = 1 << 14  # arrays at least this large get out= buffers and early release
+REUSE_MIN_SIZE = 1 << 14  # plans on arrays this large are reordered, use out= and release early
 
 _ODD = {"Sin", "Tan", "Asin", "Atan", "Sinh", "Tanh"}  # f(-u) = -f(u)
 _EVEN = {"Cos", "Cosh", "Square", "Abs"}  # f(-u) = f(u)
@@ -245,13 +245,13 @@ class _FactorPass:
             terms = sorted(groups[size], key=lambda term: term[1] < 0)  # a positive one first
             part, c1 = terms[0]
             for slot, c in terms[1:]:
-                part = self.binary(np.add if c == c1 else np.subtract, part, slot, node)
+                part = self.binary("Add" if c == c1 else "Sub", part, slot, node)
             if accumulated is None:
                 accumulated, carried = part, c1
             else:
-                accumulated = self.binary(np.add, accumulated, self.scale(part, c1 / carried, node), node)
+                accumulated = self.binary("Add", accumulated, self.scale(part, c1 / carried, node), node)
         if constant:
-            accumulated = self.binary(np.add, accumulated, self.const(constant / carried), node)
+            accumulated = self.binary("Add", accumulated, self.const(constant / carried), node)
         if len(self.out) == steps_before or self.out[-1].out != accumulated:  # one bare term
             self.add_step(np.multiply, "Mul", (self.const(carried), accumulated), target, node)
             return 1.0
@@ -259,9 +259,10 @@ class _FactorPass:
         self.out[-1] = type(last)(last.fn, last.args, target, last.node, last.key)
         return carried
 
-    def binary(self, fn: np.ufunc, a: int, b: int, node: Any) -> int:
+    def binary(self, name: str, a: int, b: int, node: Any) -> int:
+        """A new slot holding ``a + b`` or ``a - b`` (``name`` "Add" or "Sub")."""
         slot = self.fresh(a, b)
-        self.add_step(fn, {np.add: "Add", np.subtract: "Sub"}[fn], (a, b), slot, node)
+        self.add_step(_ARITHMETIC[name], name, (a, b), slot, node)
         return slot
 
     # -- the pass -------------------------------------------------------------------
@@ -349,13 +350,12 @@ class _FactorPass:
             (a, fa), (b, fb) = self.split(a_slot), self.split(b_slot)
             if name == "Div" and ca is not None:  # c / (f u) = (c / f) * (1 / u)
                 self.result(step, np.true_divide, "Div", (self.const(ca * fa / fb), b), 1.0)
-            elif name == "Mul":
-                self.result(step, np.multiply, "Mul", (a, b), fa * fb)
-                self.products[step.out] = (a, b)
-                self.expandable.update(s for s, arg in ((a, a_slot), (b, b_slot))
-                                       if s in self.sums and self.reaches_once(arg))
             else:
-                self.result(step, np.true_divide, "Div", (a, b), fa / fb)
+                self.result(step, _ARITHMETIC[name], name, (a, b), fa * fb if name == "Mul" else fa / fb)
+                if name == "Mul":
+                    self.products[step.out] = (a, b)
+                    self.expandable.update(s for s, arg in ((a, a_slot), (b, b_slot))
+                                           if s in self.sums and self.reaches_once(arg))
 
 
 def constants_as_arrays(steps: list, consts: dict, info: SlotInfo,
@@ -383,6 +383,11 @@ def constants_as_arrays(steps: list, consts: dict, info: SlotInfo,
     return result
 
 
+def large_slots(info: SlotInfo) -> set[int]:
+    """The slots whose arrays are large enough for the memory passes."""
+    return {s for s, shape in info.shape.items() if int(np.prod(shape, dtype=np.int64)) >= REUSE_MIN_SIZE}
+
+
 def order_for_memory(steps: list, info: SlotInfo, keep: set[int]) -> list:
     """Reorder steps (dependencies kept) so that fewer large arrays are alive at once.
 
@@ -391,7 +396,7 @@ def order_for_memory(steps: list, info: SlotInfo, keep: set[int]) -> list:
     arrays to life (its arguments not needed later anyway) and ends one (its own
     result); ties keep the original order. Only plans on large arrays are reordered.
     """
-    big = {s for s, shape in info.shape.items() if int(np.prod(shape, dtype=np.int64)) >= REUSE_MIN_SIZE}
+    big = large_slots(info)
     if not any(step.out in big for step in steps):
         return steps
     made = {step.out: i for i, step in enumerate(steps)}
@@ -459,7 +464,7 @@ def plan_memory(steps: list, info: SlotInfo, keep: set[int], locals_: set[int]) 
     for i, step in enumerate(steps):
         for a in step.args:
             last_use[a] = i
-    big = {s for s, shape in info.shape.items() if int(np.prod(shape, dtype=np.int64)) >= REUSE_MIN_SIZE}
+    big = large_slots(info)
     owned: set[int] = set()
     pinned: set[int] = set(keep)
     free: dict[tuple, list[int]] = {}
