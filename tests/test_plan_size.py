@@ -20,6 +20,14 @@ def w2(t):
     return gl.sin(3 * t) * gl.exp(-t / 5) + t**2 / 10 - gl.log(1 + t**2) * gl.tanh(t)
 
 
+def w2_fetches(x, orders):
+    """The nodes of W2's derivatives of these orders (0 is W2 itself)."""
+    nodes = [w2(x)]
+    for _ in range(max(orders)):
+        nodes.append(gl.gradients(nodes[-1], x)[0])
+    return [nodes[k] for k in orders]
+
+
 def w2_derivatives(v):
     """f, f', f'' of W2 written out by hand."""
     t, e, s, c, q = np.tanh(v), np.exp(-v / 5), np.sin(3 * v), np.cos(3 * v), 1 + v * v
@@ -34,10 +42,7 @@ def w2_derivatives(v):
 @pytest.mark.parametrize("orders, bound", [((0,), 13), ((0, 1), 27), ((2,), 32), ((0, 1, 2), 46)])
 def test_w2_plan_steps_stay_under_their_bounds_and_compute_the_right_values(orders, bound):
     x = gl.placeholder(name="x")
-    nodes = [w2(x)]
-    for _ in range(2):
-        nodes.append(gl.gradients(nodes[-1], x)[0])
-    fetches = [nodes[k] for k in orders]
+    fetches = w2_fetches(x, orders)
     with gl.Session() as session:
         plan = session.plan(fetches, {x: POINTS})
         values = session.run(fetches, {x: POINTS})
@@ -83,10 +88,7 @@ def test_large_arrays_keep_few_values_alive(orders, most):
     numpy needs 10 for f and f' and 9 for f''; gradlab needed 9 and 9 before its steps
     were reordered for memory."""
     x = gl.placeholder(name="x")
-    nodes = [w2(x)]
-    for _ in range(2):
-        nodes.append(gl.gradients(nodes[-1], x)[0])
-    fetches = [nodes[k] for k in orders]
+    fetches = w2_fetches(x, orders)
     big = np.linspace(0.1, 6.0, 2**15)
     with gl.Session() as session:
         session.run(fetches, {x: big})  # compile first: the plan's own run is measured
