@@ -12,40 +12,47 @@ TensorFlow 1, whose gradients are graphs you can print, draw and differentiate a
     with gl.Session() as session:
         y_, dy_ = session.run([y, dy], feed_dict={x: np.linspace(0, 2 * np.pi, 100)})
 
-Reading order for the curious: ``graph.py`` (nodes), ``ops.py`` (the op table and
-its gradient rules), ``autodiff.py`` (the reverse pass), ``plan.py`` and
-``session.py`` (running graphs fast).
+The package is built in layers, each using only those below it (see ARCHITECTURE.md):
+``core`` (the engine: graph, op table, reverse mode, a reference evaluator),
+``compile`` (plans: how it gets fast), ``frontend`` (TF1 Session, Variables, train;
+``grad``), ``show`` (parser, formulas, drawings, checks), ``widgets`` and ``cli``.
+To learn how gradients are computed, read ``gradlab/core`` and nothing else.
 """
 
-from . import train
-from .autodiff import gradients
-from .errors import (FeedError, GradlabError, NoGradientError, ShapeError,
-                     UninitializedVariableError)
-from .formula import formula, to_latex
-from .check import (DerivativeCheck, central_difference, check_derivative, check_gradients,
-                    forward_difference)
-from .expr import Expression, ExpressionError, parse
-from .functional import grad, value_and_grad
-from .graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
-from .ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
-                  greater, greater_equal, group, identity, less, less_equal, log, log1p, matmul,
-                  maximum, minimum, multiply, negative, ones, ones_like, pow, reduce_mean, reduce_sum,
-                  register_op, relu, reshape, sigmoid, sign, sin, sinh, softplus, sqrt, square,
-                  stop_gradient, subtract, tan, tanh, transpose, where, zeros, zeros_like)
-from .plan import Plan
-from .session import Session, get_default_session
-from .variables import (Variable, global_variables, global_variables_initializer, placeholder,
-                        trainable_variables, variables_initializer)
+from .core.autodiff import gradients
+from .core.errors import (FeedError, GradlabError, NoGradientError, ShapeError,
+                          UninitializedVariableError)
+from .core.evaluate import evaluate
+from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
+from .core.ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
+                       greater, greater_equal, group, identity, less, less_equal, log, log1p,
+                       matmul, maximum, minimum, multiply, negative, ones, ones_like, placeholder,
+                       pow, reduce_mean, reduce_sum, register_op, relu, reshape, sigmoid, sign,
+                       sin, sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh,
+                       transpose, where, zeros, zeros_like)
+from .compile.plan import Plan
+from .frontend import train
+from .frontend.functional import grad, value_and_grad
+from .frontend.session import Session, get_default_session
+from .frontend.variables import (Variable, global_variables, global_variables_initializer,
+                                 trainable_variables, variables_initializer)
+from .show.check import (DerivativeCheck, central_difference, check_derivative, check_gradients,
+                         forward_difference)
+from .show.expr import Expression, ExpressionError, parse
+from .show.formula import formula, to_latex
 
 __version__ = "0.1.0"
 
 # The drawing and widget modules import matplotlib, seaborn and ipywidgets, which take a
 # few tenths of a second; they load on first use so that the engine alone starts fast.
 _LAZY = {
-    "draw_graph": "show", "trace": "show", "GraphDrawing": "show", "Trace": "show",
-    "plot": "plotting", "explore": "widgets", "Explorer": "widgets", "PRESETS": "widgets",
-    "explore_descent": "descent", "DescentExplorer": "descent", "descent_path": "descent",
-    "explore_taylor": "taylor", "TaylorExplorer": "taylor", "taylor_coefficients": "taylor",
+    "draw_graph": "show.blackboard", "trace": "show.blackboard",
+    "GraphDrawing": "show.blackboard", "Trace": "show.blackboard",
+    "taylor_coefficients": "show.taylor", "plot": "widgets.plotting",
+    "explore": "widgets.explorer", "Explorer": "widgets.explorer", "PRESETS": "widgets.explorer",
+    "explore_descent": "widgets.descent", "DescentExplorer": "widgets.descent",
+    "descent_path": "widgets.descent", "explore_taylor": "widgets.taylor",
+    "TaylorExplorer": "widgets.taylor",
 }
 
 
@@ -67,7 +74,7 @@ __all__ = [
     "TaylorExplorer", "Trace", "descent_path", "explore", "explore_descent", "explore_taylor",
     "plot", "taylor_coefficients", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
-    "arctan", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "exp", "float32", "float64", "forward_difference",
+    "arctan", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "evaluate", "exp", "float32", "float64", "forward_difference",
     "formula", "get_default_graph", "get_default_session", "global_variables",
     "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
     "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",

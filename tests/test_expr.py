@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradlab as gl
+from gradlab.show.expr import FUNCTIONS
 
 X = np.linspace(0.5, 3.0, 11)
 
@@ -197,8 +198,8 @@ GRAMMAR = st.recursive(
     lambda inner: st.one_of(
         st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "^"]), inner).map(
             lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        st.tuples(st.sampled_from(sorted(gl.expr.FUNCTIONS)), inner).map(
-            lambda t: f"{t[0]}({t[1]})" if gl.expr.FUNCTIONS[t[0]][1] == 1 else f"{t[0]}({t[1]}, x)"),
+        st.tuples(st.sampled_from(sorted(FUNCTIONS)), inner).map(
+            lambda t: f"{t[0]}({t[1]})" if FUNCTIONS[t[0]][1] == 1 else f"{t[0]}({t[1]}, x)"),
         inner.map(lambda s: f"-{s}"),
     ),
     max_leaves=12,

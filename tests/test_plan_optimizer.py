@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gradlab as gl
-from gradlab.plan import _step_name
+from gradlab.compile.plan import _step_name
 
 POINTS = np.linspace(-2.0, 2.0, 9)
 BIG = np.linspace(-2.0, 2.0, 2**14 + 1)  # large enough for the memory passes; contains POINTS

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gradlab as gl
-from gradlab.graph import toposort
+from gradlab.core.graph import toposort
 
 
 @pytest.fixture

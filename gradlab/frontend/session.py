@@ -1,7 +1,7 @@
 """Running graphs: ``Session.run(fetches, feed_dict)``, as in TensorFlow 1.
 
 A Session holds what a graph does not: the current values of Variables, and the
-compiled plans (see :mod:`gradlab.plan`) for each set of fetches it has run.
+compiled plans (see :mod:`gradlab.compile.plan`) for each set of fetches it has run.
 
 >>> x = gl.placeholder(gl.float32)
 >>> y = gl.sin(x)
@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .errors import FeedError, UninitializedVariableError
-from .graph import Tensor, format_shape, get_default_graph
-from .plan import Plan
+from ..core.errors import FeedError, UninitializedVariableError
+from ..core.graph import Tensor, format_shape, get_default_graph, hooks
+from ..compile.plan import Plan
 
 
 def _flatten(fetches: Any, leaves: list[Tensor]) -> Callable[[Any], Any]:
@@ -201,3 +201,6 @@ def get_default_session() -> Session:
     if not _sessions.stack:
         raise RuntimeError("no default session: use 'with gl.Session() as session:'")
     return _sessions.stack[-1]
+
+
+hooks.default_session = get_default_session  # lets tensor.eval() find the session

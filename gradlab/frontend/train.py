@@ -18,9 +18,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .autodiff import gradients
-from .graph import Tensor
-from .ops import group, sqrt
+from ..core.autodiff import gradients
+from ..core.graph import Tensor
+from ..core.ops import group, sqrt
 from .variables import Variable, trainable_variables
 
 

@@ -19,179 +19,22 @@ Broadcasting is handled once, by the engine, not by each rule: ``g`` may be
 shape"), and for broadcasting ops the engine reduces each rule's result back to
 its input's shape with :func:`sum_to_like`.
 
-Building a node also simplifies it (see :func:`apply`): constant inputs are
-folded and identities such as ``1*a -> a``, ``a + 0 -> a``, ``a**1 -> a`` and
-``--a -> a`` are applied, so derivatives come out as clean formulas.
+Every op function builds its node with :func:`gradlab.core.simplify.apply`, which
+folds constants and applies identities such as ``1*a -> a`` and ``--a -> a``, so
+derivatives come out as clean formulas.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .errors import ShapeError
 from .graph import Tensor, broadcast_key, broadcast_static
-
-ArrayLike = Any
-
-
-@dataclass(frozen=True, eq=False)
-class OpDef:
-    """One row of the op table.
-
-    name:          TensorFlow-style op name, also the default node name ("Sin").
-    forward:       numpy function ``forward(*input_values, **attrs)``.
-    grads:         one rule per input, ``rule(g, out, *inputs, **attrs)``; an entry
-                   of ``None`` means that input is not differentiated (a condition,
-                   a shape). ``grads=None`` means the op has no gradient rule at all.
-    broadcasting:  the op broadcasts its inputs like a numpy ufunc. Its rules may
-                   receive a ``g`` smaller than the output, and the engine reduces
-                   their results to each input's shape.
-    shape:         for other ops, ``shape(inputs, attrs) -> (static_shape, shape_key)``.
-    shape_inputs:  inputs read only for their shape (never differentiated).
-    dtype:         a fixed output dtype (bool for comparisons) or None to promote.
-    foldable:      may be computed at build time when all inputs are constants.
-    """
-
-    name: str
-    forward: Callable | None
-    grads: tuple | None = None
-    broadcasting: bool = False
-    shape: Callable | None = None
-    shape_inputs: tuple[int, ...] = ()
-    dtype: Any = None
-    foldable: bool = True
-
-
-OPS: dict[str, OpDef] = {}
-
-
-def defop(name: str, forward: Callable | None, grads: tuple | None = None, **kw: Any) -> OpDef:
-    """Add an op to the table (see :class:`OpDef` for the fields)."""
-    op = OpDef(name, forward, grads, **kw)
-    OPS[name] = op
-    return op
-
-
-# ---------------------------------------------------------------------------
-# Turning Python values into nodes, and building nodes with simplification
-# ---------------------------------------------------------------------------
-
-def constant(value: ArrayLike, dtype: Any = None, name: str | None = None,
-             symbol: str | None = None) -> Tensor:
-    """A node with a fixed value (``symbol``, such as ``"pi"``, is how formulas print it).
-
-    Python numbers stay *weakly typed* (as in numpy 2): ``2 * x`` keeps the dtype
-    of ``x``. Integer arrays become float64, so every value can be differentiated.
-    """
-    if isinstance(value, Tensor):
-        return value
-    weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
-    attrs = {"symbol": symbol} if symbol else {}
-    if weak:
-        value = float(value)
-        arr_dtype, shape = np.dtype(np.float64), ()
-    else:
-        value = np.asarray(value, dtype=dtype)
-        if value.dtype.kind in "iu":
-            value = value.astype(np.float64)
-        elif value.dtype.kind not in "fb":
-            raise TypeError(f"gradlab constants must be numbers, not {value.dtype} ({value!r:.60})")
-        arr_dtype, shape = value.dtype, value.shape
-    attrs.update(value=value, weak=weak)
-    return Tensor(OPS["Const"], (), attrs, arr_dtype, shape, shape, name)
-
-
-def zeros(shape: Sequence[int], dtype: Any = np.float64, name: str | None = None) -> Tensor:
-    """A constant node of zeros (TF1's ``tf.zeros``)."""
-    return constant(np.zeros(tuple(shape), dtype), name=name)
-
-
-def ones(shape: Sequence[int], dtype: Any = np.float64, name: str | None = None) -> Tensor:
-    """A constant node of ones (TF1's ``tf.ones``)."""
-    return constant(np.ones(tuple(shape), dtype), name=name)
-
-
-def as_tensor(value: Any) -> Tensor:
-    """Return ``value`` if it is a node, else a constant node holding it."""
-    return value if isinstance(value, Tensor) else constant(value)
-
-
-def const_value(t: Tensor) -> Any:
-    """The value of a constant node, or None for any other node."""
-    return t.attrs["value"] if t.op.name == "Const" else None
-
-
-def scalar_value(t: Tensor) -> float | None:
-    """The number held by a scalar constant node, or None."""
-    v = const_value(t)
-    if v is None or np.ndim(v) != 0 or isinstance(v, np.bool_) or "symbol" in t.attrs:
-        return None
-    return float(v)
-
-
-def same_key(k1: Any, k2: Any) -> bool:
-    """True when two shape keys prove the shapes are equal."""
-    return k1 is k2 or (isinstance(k1, tuple) and isinstance(k2, tuple) and k1 == k2)
-
-
-def _promote(op: OpDef, inputs: Sequence[Tensor]) -> Any:
-    if op.dtype is not None:
-        return op.dtype
-    strong = [
-        t.dtype
-        for i, t in enumerate(inputs)
-        if i not in op.shape_inputs and t.dtype is not None and not t.attrs.get("weak")
-    ]
-    return np.result_type(*strong) if strong else np.dtype(np.float64)
-
-
-def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
-    """Build a node for op ``name``, folding constants and simplifying on the way.
-
-    Every public op function goes through here. The returned node may be an
-    existing one (``x * 1`` returns ``x``) or a constant (``2 * 3`` returns 6).
-    """
-    op = OPS[name]
-    inputs = tuple(as_tensor(t) for t in inputs)
-    simpler = _SIMPLIFY.get(name, _no_rewrite)(*inputs, **attrs)
-    if simpler is not None:
-        return simpler
-    if op.foldable and inputs and all(t.op.name == "Const" for t in inputs) \
-            and not any("symbol" in t.attrs for t in inputs):  # keep 2*pi readable; plans fold it
-        return _fold(op, inputs, attrs)
-    try:
-        if op.broadcasting:
-            data = [t for i, t in enumerate(inputs) if i not in op.shape_inputs]
-            shape = broadcast_static([t.shape for t in data])
-            key = broadcast_key([t.skey for t in data])
-        elif op.shape is not None:
-            shape, key = op.shape(inputs, attrs)
-        else:
-            shape, key = (), ()
-    except ShapeError as err:
-        raise ShapeError(f"{name}: {err}") from None
-    return Tensor(op, inputs, attrs, _promote(op, inputs), shape, key)
-
-
-def _no_rewrite(*inputs: Tensor, **attrs: Any) -> None:
-    return None
-
-
-def _fold(op: OpDef, inputs: tuple[Tensor, ...], attrs: dict) -> Tensor:
-    values = [const_value(t) for t in inputs]
-    with np.errstate(all="ignore"):
-        try:
-            result = op.forward(*values, **attrs)
-        except ValueError as err:
-            raise ShapeError(f"{op.name}: {err}") from None
-    data_weak = all(t.attrs["weak"] for i, t in enumerate(inputs) if i not in op.shape_inputs)
-    if data_weak and np.ndim(result) == 0 and np.asarray(result).dtype.kind == "f":
-        return constant(float(result))
-    return constant(np.asarray(result))
-
+from .opdef import (OPS, ArrayLike, as_tensor, const_value, constant, defop, ones,  # noqa: F401
+                    placeholder, scalar_value, zeros)
+from .simplify import apply
 
 # ---------------------------------------------------------------------------
 # Shape rules for ops that do not simply broadcast
@@ -326,15 +169,6 @@ def _assign(variable: Any, value: Any) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------
-
-def _leaf(name: str) -> None:
-    defop(name, None, grads=None, foldable=False)
-
-
-_leaf("Placeholder")
-_leaf("Const")
-_leaf("Variable")
-
 
 def _elementwise(name: str, forward: Callable, *grads: Callable | None, **kw: Any) -> Callable:
     op = defop(name, forward, grads, broadcasting=True, **kw)
@@ -637,110 +471,6 @@ def group(*ops: Tensor, name: str | None = None) -> Tensor:
     """One op that runs all of ``ops`` (TF1's ``tf.group``)."""
     node = Tensor(OPS["Group"], tuple(ops), {}, None, None, None, name)
     return node
-
-
-# ---------------------------------------------------------------------------
-# Simplification while building
-# ---------------------------------------------------------------------------
-
-def _is(t: Tensor, number: float) -> bool:
-    return scalar_value(t) == number
-
-
-def _is_neg(t: Tensor) -> bool:
-    return t.op.name == "Neg"
-
-
-def _simplify_add(a: Tensor, b: Tensor) -> Tensor | None:
-    if _is(a, 0):  # a scalar 0 never changes the other operand's shape
-        return b
-    if _is(b, 0):
-        return a
-    if _is_neg(b):
-        return a - b.inputs[0]
-    if _is_neg(a):
-        return b - a.inputs[0]
-    return None
-
-
-def _simplify_sub(a: Tensor, b: Tensor) -> Tensor | None:
-    if _is(b, 0):
-        return a
-    if _is(a, 0):
-        return -b
-    if _is_neg(b):
-        return a + b.inputs[0]
-    return None
-
-
-def _simplify_mul(a: Tensor, b: Tensor) -> Tensor | None:
-    if _is(a, 1):
-        return b
-    if _is(b, 1):
-        return a
-    if _is(a, -1):
-        return -b
-    if _is(b, -1):
-        return -a
-    if scalar_value(b) is not None and scalar_value(a) is None:
-        return b * a  # numbers first: 2*x, not x*2
-    ca = scalar_value(a)
-    if ca is not None and b.op.name == "Mul" and scalar_value(b.inputs[0]) is not None:
-        return (ca * b.inputs[0]) * b.inputs[1]  # 2*(3*x) -> 6*x
-    # g may stand for "ones of a larger shape": drop a 1-like factor only when shapes agree
-    if a.op.name == "BroadcastLike" and _is(a.inputs[0], 1) and same_key(a.skey, b.skey):
-        return b
-    return None
-
-
-def _simplify_div(a: Tensor, b: Tensor) -> Tensor | None:
-    return a if _is(b, 1) else None
-
-
-def _simplify_neg(x: Tensor) -> Tensor | None:
-    return x.inputs[0] if _is_neg(x) else None
-
-
-def _simplify_pow(a: Tensor, b: Tensor) -> Tensor | None:
-    if _is(b, 1):
-        return a
-    outer = scalar_value(b)
-    if outer is not None and outer == int(outer) and a.op.name == "Pow":
-        inner = scalar_value(a.inputs[1])
-        if inner is not None:  # (a**2)**3 -> a**6 (true for integer outer exponents)
-            return a.inputs[0] ** (inner * outer)
-    return None
-
-
-def _simplify_sum_to_like(r: Tensor, out: Tensor, a: Tensor) -> Tensor | None:
-    # Nothing was broadcast when out and a have provably the same shape.
-    return r if same_key(out.skey, a.skey) else None
-
-
-def _simplify_broadcast_like(t: Tensor, u: Tensor) -> Tensor | None:
-    return t if same_key(broadcast_key([t.skey, u.skey]), t.skey) else None
-
-
-def _simplify_reshape_like(t: Tensor, like: Tensor) -> Tensor | None:
-    return t if same_key(t.skey, like.skey) else None
-
-
-def _simplify_at_least_2d(x: Tensor, side: str) -> Tensor | None:
-    return x if x.shape is not None and len(x.shape) >= 2 else None
-
-
-_SIMPLIFY: dict[str, Callable] = {
-    "Add": _simplify_add,
-    "Sub": _simplify_sub,
-    "Mul": _simplify_mul,
-    "Div": _simplify_div,
-    "Neg": _simplify_neg,
-    "Pow": _simplify_pow,
-    "SumToLike": _simplify_sum_to_like,
-    "BroadcastLike": _simplify_broadcast_like,
-    "ReshapeLike": _simplify_reshape_like,
-    "AtLeast2D": _simplify_at_least_2d,
-}
 
 
 # ---------------------------------------------------------------------------

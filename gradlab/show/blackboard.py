@@ -20,11 +20,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from .autodiff import gradients
+from ..core.autodiff import gradients
 from .expr import Expression
 from .formula import formula
-from .graph import Tensor, toposort
-from .session import Session
+from ..core.graph import Tensor, toposort
+from ..frontend.session import Session
 
 _HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
 _SYMBOLS = {

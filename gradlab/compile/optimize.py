@@ -31,7 +31,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .ops import OPS
+from ..core.ops import OPS
+from .step import Step
 
 REUSE_MIN_SIZE = 1 << 14  # plans on arrays this large are reordered, use out= and release early
 
@@ -159,8 +160,6 @@ class _FactorPass:
 
     # -- emitting steps ---------------------------------------------------------------
     def add_step(self, fn: Callable, name: str, args: tuple, target: int, node: Any) -> None:
-        from .plan import Step
-
         self.out.append(Step(fn, args, target, node, (OPS[name], ())))
 
     def fresh(self, *args: int) -> int:

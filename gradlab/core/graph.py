@@ -4,7 +4,7 @@ A gradlab program first *describes* a computation, then runs it. ``y = gl.sin(x)
 computes nothing: it creates a node that says "y is the sine of x". A node
 (a :class:`Tensor`) is immutable. It records
 
-* ``op``      the operation, an entry of the op table in :mod:`gradlab.ops`;
+* ``op``      the operation, an entry of the op table in :mod:`gradlab.core.ops`;
 * ``inputs``  the nodes it reads;
 * ``attrs``   fixed settings (an axis, a constant's value, ...);
 * ``name``    a unique, TensorFlow-style name such as ``'Sin_1'``;
@@ -12,7 +12,7 @@ computes nothing: it creates a node that says "y is the sine of x". A node
   can point at the line you wrote rather than at gradlab's internals.
 
 Nodes hold no values and no gradients. Values live in a :class:`~gradlab.Session`,
-and gradients are simply more nodes (see :mod:`gradlab.autodiff`).
+and gradients are simply more nodes (see :mod:`gradlab.core.autodiff`).
 
 Shapes
 ------
@@ -32,7 +32,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -41,7 +41,24 @@ from .errors import ShapeError
 float32 = np.float32
 float64 = np.float64
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # all of gradlab
+
+
+class _Hooks:
+    """Services that higher layers lend to nodes. The core never imports those layers;
+    they register here when they are imported (``import gradlab`` does it):
+
+    * ``latex(tensor) -> str`` is set by :mod:`gradlab.show.formula`, so that a tensor
+      shows as its formula in a notebook;
+    * ``default_session() -> Session`` is set by :mod:`gradlab.frontend.session`, for
+      ``tensor.eval()``.
+    """
+
+    latex: Callable[[Any], str] | None = None
+    default_session: Callable[[], Any] | None = None
+
+
+hooks = _Hooks()
 
 
 @dataclass(frozen=True)
@@ -216,10 +233,9 @@ class Tensor:
             f"dtype={self.dtype.name}>"
         )
 
-    def _repr_latex_(self) -> str:
-        from .formula import to_latex
-
-        return "$" + to_latex(self) + "$"
+    def _repr_latex_(self) -> str | None:
+        latex = hooks.latex
+        return None if latex is None else "$" + latex(self) + "$"
 
     # -- guard rails ---------------------------------------------------------
     def __bool__(self) -> bool:
@@ -244,9 +260,11 @@ class Tensor:
     # -- conveniences --------------------------------------------------------
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
         """Run this tensor in ``session`` (default: the innermost ``with gl.Session()``)."""
-        from .session import get_default_session
-
-        session = session or get_default_session()
+        if session is None:
+            if hooks.default_session is None:
+                raise RuntimeError("no Session is available: import gradlab, then use "
+                                   "'with gl.Session() as session:'")
+            session = hooks.default_session()
         return session.run(self, feed_dict=feed_dict)
 
     @property

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Tensor
+from ..core.graph import Tensor, hooks
 
 # Precedence: higher binds tighter.
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
@@ -296,3 +296,6 @@ def formula(t: Tensor) -> str:
 def to_latex(t: Tensor) -> str:
     """The formula a node computes, as LaTeX (without ``$`` signs)."""
     return _render(t, latex=True)
+
+
+hooks.latex = to_latex  # a tensor shows as its formula in a notebook

@@ -22,11 +22,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .autodiff import gradients
-from .graph import Graph, Tensor
-from .ops import as_tensor
+from ..core.autodiff import gradients
+from ..core.graph import Graph, Tensor
+from ..core.ops import as_tensor, placeholder
 from .session import Session
-from .variables import placeholder
 
 
 def _traced(f: Callable, build: Callable[[Tensor, Tensor], Any]) -> Callable:

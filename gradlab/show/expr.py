@@ -25,13 +25,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .autodiff import gradients
-from .errors import GradlabError
+from ..core.autodiff import gradients
+from ..core.errors import GradlabError
 from .formula import formula, to_latex
-from .graph import Graph, Tensor, toposort
-from .ops import UNARY_FUNCTIONS, constant, exp, maximum, minimum
-from .session import Session
-from .variables import placeholder
+from ..core.graph import Graph, Tensor, toposort
+from ..core.ops import UNARY_FUNCTIONS, constant, exp, maximum, minimum, placeholder
+from ..frontend.session import Session
 
 MAX_LENGTH = 500
 MAX_DEPTH = 40

@@ -30,23 +30,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .errors import FeedError, ShapeError
-from .graph import Tensor, format_shape, toposort
-from .ops import sum_to_shape
+from ..core.errors import FeedError, ShapeError
+from ..core.graph import Tensor, format_shape, toposort
+from ..core.ops import sum_to_shape
 from .optimize import SlotInfo, constants_as_arrays, order_for_memory, plan_memory, propagate_factors
+from .step import Step
 
 _plan_numbers = itertools.count(1)
-
-
-@dataclass
-class Step:
-    """``slots[out] = fn(*slots[args])``, computing ``node``."""
-
-    fn: Callable
-    args: tuple[int, ...]
-    out: int
-    node: Tensor
-    key: Any  # what makes two steps interchangeable (None: never merge)
 
 
 def _attrs_key(attrs: dict) -> Any:

@@ -28,8 +28,8 @@ from typing import Any, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from .errors import GradlabError
-from .expr import Expression, ExpressionError
+from ..core.errors import GradlabError
+from ..show.expr import Expression, ExpressionError
 from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves,
                        robust_limits, undefined_regions)
 

@@ -25,14 +25,14 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .errors import GradlabError
-from .expr import Expression, ExpressionError
-from .graph import Graph
-from .ops import group, reduce_mean
+from ..core.errors import GradlabError
+from ..show.expr import Expression, ExpressionError
+from ..core.graph import Graph
+from ..core.ops import group, placeholder, reduce_mean
 from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
-from .session import Session
-from .train import GradientDescentOptimizer
-from .variables import Variable, placeholder
+from ..frontend.session import Session
+from ..frontend.train import GradientDescentOptimizer
+from ..frontend.variables import Variable
 
 DIVERGED = 1e6  # |x| beyond this counts as divergence
 

@@ -1,9 +1,9 @@
-"""The leaves of a graph: placeholders (fed at run time) and Variables (state).
+"""Variables: the state of a TF1 program, such as model weights.
 
-A placeholder is a promise: "a value will be fed here when the graph runs".
-A Variable is a named piece of state, such as a model weight. Its value does not
-live in the node (nodes are immutable) but in the :class:`~gradlab.Session` that
-runs it; ``v.assign(new)`` builds an op that, when run, stores ``new`` there.
+A Variable is a named piece of state. Its value does not live in the node (nodes
+are immutable) but in the :class:`~gradlab.Session` that runs it;
+``v.assign(new)`` builds an op that, when run, stores ``new`` there. (Placeholders,
+the other leaves a program makes, belong to the core: :mod:`gradlab.core.opdef`.)
 """
 
 from __future__ import annotations
@@ -12,26 +12,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .errors import ShapeError
-from .graph import Tensor, broadcast_static, format_shape, get_default_graph
-from .ops import OPS, as_tensor, group
-
-
-def placeholder(dtype: Any = np.float64, shape: Sequence[int | None] | None = None,
-                name: str | None = None) -> Tensor:
-    """A node whose value is fed at run time: ``session.run(y, feed_dict={x: values})``.
-
-    ``shape=None`` accepts any shape; use ``None`` inside a shape for a size that
-    may vary, e.g. ``shape=(None,)`` for a vector of any length. Integer feeds are
-    converted to ``dtype`` (a float type), so ``feed_dict={x: [1, 2, 3]}`` works.
-    """
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"placeholders hold floating point values, not {dtype}")
-    static = None if shape is None else tuple(None if d is None else int(d) for d in shape)
-    known = static is not None and None not in static
-    return Tensor(OPS["Placeholder"], (), {"shape": static}, dtype, static,
-                  static if known else None, name or "Placeholder")
+from ..core.errors import ShapeError
+from ..core.graph import Tensor, broadcast_static, format_shape, get_default_graph
+from ..core.ops import OPS, as_tensor, group
 
 
 class Variable(Tensor):

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from .expr import Expression, as_expression  # noqa: F401  (as_expression: used by the widgets)
+from ..show.expr import Expression, as_expression  # noqa: F401  (as_expression: used by the widgets)
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
 PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}

@@ -2,7 +2,7 @@
 
 ``gradients(ys, xs)`` does not compute numbers. It walks the graph backwards
 from ``ys`` and, for every op on the way to ``xs``, applies that op's gradient
-rule from :mod:`gradlab.ops`. The rules build *new nodes*, so the answer is a
+rule from :mod:`gradlab.core.ops`. The rules build *new nodes*, so the answer is a
 graph too: the gradient of ``sin(x)`` is the node ``cos(x)``. Because the result
 is an ordinary graph, you can run it, print it as a formula, draw it, or
 differentiate it again: ``gradients(gradients(y, x), x)`` is the second

@@ -1,0 +1,16 @@
+"""The engine: how gradlab finds derivatives. Read this package and nothing else to learn it.
+
+Reading order, about an afternoon:
+
+1. :mod:`.graph`     nodes (immutable ``Tensor``), graphs, shapes, topological order.
+2. :mod:`.opdef`     what an op is (one row of the op table), constants and placeholders.
+3. :mod:`.simplify`  building a node: identities, constant folding, shape inference.
+4. :mod:`.ops`       the op table: each op's numpy function beside its gradient rules,
+                     one blackboard line each (``sin: g * cos(x)``).
+5. :mod:`.autodiff`  reverse mode: ``gradients(ys, xs)`` walks the graph backwards and
+                     builds *new nodes*, so gradients of gradients need nothing new.
+6. :mod:`.evaluate`  the reference evaluator: runs a graph node by node with numpy.
+
+The core imports numpy and nothing else; the layers above it (``compile``,
+``frontend``, ``show``, ``widgets``) import it, never the other way round.
+"""
