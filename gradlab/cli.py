@@ -31,8 +31,8 @@ class _BadInput(Exception):
 
 def _number(text: str) -> float:
     """A number, or a constant formula such as ``2*pi``."""
-    from .show.expr import ExpressionError, parse
     from .core.graph import toposort
+    from .show.expr import ExpressionError, parse
 
     try:
         expression = parse(text)

@@ -33,7 +33,8 @@ import numpy as np
 from ..core.errors import FeedError, ShapeError
 from ..core.graph import Tensor, format_shape, toposort
 from ..core.ops import sum_to_shape
-from .optimize import SlotInfo, constants_as_arrays, order_for_memory, plan_memory, propagate_factors
+from .optimize import (SlotInfo, constants_as_arrays, order_for_memory, plan_memory,
+                       propagate_factors)
 from .step import Step
 
 _plan_numbers = itertools.count(1)
@@ -338,14 +339,17 @@ def _assigner(var: Tensor) -> Callable:
 # -- the shape pass: what each shape-bookkeeping op becomes once shapes are known --
 def _spec_sum_to_like(step: Step, args: tuple, slots: dict) -> Any:
     r, out, a = args
+    r_shape = np.shape(slots[step.args[0]])
     out_shape, a_shape = np.shape(slots[step.args[1]]), np.shape(slots[step.args[2]])
-    if out_shape == a_shape:
-        return r  # nothing was broadcast: the gradient passes through unchanged
-    if np.shape(slots[step.args[0]]) == out_shape:
+    if out_shape == a_shape:  # nothing was broadcast: the gradient passes through,
+        if r_shape == a_shape:
+            return r
+        fn = functools.partial(np.broadcast_to, shape=a_shape)  # at its full shape
+    elif r_shape == out_shape:
         fn = functools.partial(sum_to_shape, shape=a_shape)
     else:
         fn = lambda v: sum_to_shape(np.broadcast_to(v, out_shape), a_shape)  # noqa: E731
-    return Step(fn, (r,), step.out, step.node, ("SumTo", out_shape, a_shape))
+    return Step(fn, (r,), step.out, step.node, ("SumTo", r_shape, out_shape, a_shape))
 
 
 def _spec_broadcast_like(step: Step, args: tuple, slots: dict) -> Any:

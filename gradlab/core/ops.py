@@ -63,6 +63,9 @@ def _static(compute: Callable) -> Callable:
 
 def _norm_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     axes = range(ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ShapeError(f"axis {a} is out of range for a value with {ndim} dimension(s)")
     return tuple(sorted(a % ndim for a in axes))
 
 

@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..compile.plan import Plan
 from ..core.errors import FeedError, UninitializedVariableError
 from ..core.graph import Tensor, format_shape, get_default_graph, hooks
-from ..compile.plan import Plan
 
 
 def _flatten(fetches: Any, leaves: list[Tensor]) -> Callable[[Any], Any]:

@@ -21,10 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from ..core.autodiff import gradients
-from .expr import Expression
-from .formula import formula
 from ..core.graph import Tensor, toposort
 from ..frontend.session import Session
+from .expr import Expression
+from .formula import formula
 
 _HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
 _SYMBOLS = {

@@ -27,10 +27,10 @@ import numpy as np
 
 from ..core.autodiff import gradients
 from ..core.errors import GradlabError
-from .formula import formula, to_latex
 from ..core.graph import Graph, Tensor, toposort
 from ..core.ops import UNARY_FUNCTIONS, constant, exp, maximum, minimum, placeholder
 from ..frontend.session import Session
+from .formula import formula, to_latex
 
 MAX_LENGTH = 500
 MAX_DEPTH = 40

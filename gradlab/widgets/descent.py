@@ -26,13 +26,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..core.errors import GradlabError
-from ..show.expr import Expression, ExpressionError
 from ..core.graph import Graph
 from ..core.ops import group, placeholder, reduce_mean
-from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
 from ..frontend.session import Session
 from ..frontend.train import GradientDescentOptimizer
 from ..frontend.variables import Variable
+from ..show.expr import Expression, ExpressionError
+from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
 
 DIVERGED = 1e6  # |x| beyond this counts as divergence
 

@@ -30,8 +30,8 @@ import numpy as np
 
 from ..core.errors import GradlabError
 from ..show.expr import Expression, ExpressionError
-from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves,
-                       robust_limits, undefined_regions)
+from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves, robust_limits,
+                       undefined_regions)
 
 PRESETS: dict[str, str] = {
     "sine": "sin(x)",

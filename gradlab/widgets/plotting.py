@@ -12,8 +12,8 @@ Styling comes from seaborn's "darkgrid" theme, applied only while gradlab draws
 from __future__ import annotations
 
 import contextlib
-import re
 import io
+import re
 from typing import Any, Iterator, Sequence
 
 import matplotlib
@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from ..show.expr import Expression, as_expression  # noqa: F401  (as_expression: used by the widgets)
+from ..show.expr import Expression, as_expression
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
 PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
