@@ -27,11 +27,12 @@ from .core.graph import Graph, Tensor, float32, float64, get_default_graph, rese
 from .core.ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
                        greater, greater_equal, group, identity, less, less_equal, log, log1p,
                        matmul, maximum, minimum, multiply, negative, ones, ones_like, placeholder,
-                       pow, reduce_mean, reduce_sum, register_op, relu, reshape, sigmoid, sign,
+                       pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign,
                        sin, sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh,
                        transpose, where, zeros, zeros_like)
 from .compile.plan import Plan
-from .frontend import train
+from .frontend import numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
+from .frontend.custom_ops import register_op
 from .frontend.functional import grad, value_and_grad
 from .frontend.session import Session, get_default_session
 from .frontend.variables import (Variable, global_variables, global_variables_initializer,

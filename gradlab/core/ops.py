@@ -477,7 +477,7 @@ def group(*ops: Tensor, name: str | None = None) -> Tensor:
 
 
 # ---------------------------------------------------------------------------
-# Operator overloads and numpy interoperability
+# Operator overloads: a + b, -a, a < b ... build nodes
 # ---------------------------------------------------------------------------
 
 def _swap(f: Callable) -> Callable:
@@ -496,67 +496,3 @@ Tensor.__lt__ = less
 Tensor.__le__ = less_equal
 Tensor.__gt__ = greater
 Tensor.__ge__ = greater_equal
-
-_UFUNCS: dict[Any, Callable] = {
-    np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,
-    np.power: pow, np.negative: negative, np.matmul: matmul, np.sin: sin, np.cos: cos,
-    np.tan: tan, np.arcsin: arcsin, np.arccos: arccos, np.arctan: arctan, np.sinh: sinh,
-    np.cosh: cosh, np.tanh: tanh, np.exp: exp, np.log: log, np.log1p: log1p, np.sqrt: sqrt,
-    np.square: square, np.absolute: abs, np.sign: sign, np.maximum: maximum,
-    np.minimum: minimum, np.less: less, np.less_equal: less_equal, np.greater: greater,
-    np.greater_equal: greater_equal, np.equal: equal,
-}
-
-
-def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-    """Let numpy hand mixed expressions to gradlab: ``np.ones(3) * t`` and ``np.sin(t)``
-    build graph nodes (never numpy object arrays)."""
-    build = _UFUNCS.get(ufunc)
-    if method != "__call__" or kwargs or build is None:
-        return NotImplemented
-    return build(*inputs)
-
-
-Tensor.__array_ufunc__ = _array_ufunc
-
-BUILTIN_OPS = frozenset(OPS)
-"""The names of gradlab's own ops (``register_op`` may not replace these)."""
-
-UNARY_FUNCTIONS: dict[str, Callable] = {
-    "sin": sin, "cos": cos, "tan": tan, "arcsin": arcsin, "arccos": arccos, "arctan": arctan,
-    "sinh": sinh, "cosh": cosh, "tanh": tanh, "exp": exp, "log": log, "log1p": log1p,
-    "sqrt": sqrt, "square": square, "abs": abs, "sign": sign, "sigmoid": sigmoid,
-    "softplus": softplus, "relu": relu,
-}
-"""The elementwise functions of one argument, by name (used by the expression parser)."""
-
-
-
-def register_op(name: str, forward: Callable, grads: Sequence[Callable | None] | None = None,
-                arity: int = 1) -> Callable[..., Tensor]:
-    """Add your own elementwise op to the table and get the function that builds it.
-
-    ``forward`` computes the op with numpy. ``grads`` holds one rule per input,
-    ``rule(g, out, *inputs) -> gradient``, written with gradlab ops so that it can
-    itself be differentiated (then f'' needs no extra rule). Leave ``grads`` out
-    for an op that cannot be differentiated; asking for its gradient then raises
-    :class:`~gradlab.NoGradientError` naming the op and your line.
-
-    >>> cube = gl.register_op("Cube", lambda x: x**3, [lambda g, out, x: g * (3 * x**2)])
-    """
-    if name in BUILTIN_OPS:
-        raise ValueError(f"{name!r} is one of gradlab's own ops; choose another name")
-    # Re-registering your own op (re-running a notebook cell) replaces it.
-    if grads is not None:
-        grads = tuple(grads)
-        arity = len(grads)
-    op = defop(name, forward, grads, broadcasting=True)
-
-    def build(*args: Any) -> Tensor:
-        if len(args) != arity:
-            raise TypeError(f"{name} takes {arity} argument(s), got {len(args)}")
-        return apply(op.name, *args)
-
-    build.__name__ = name.lower()
-    build.__doc__ = f"The op {name!r} (registered with gl.register_op)."
-    return build

@@ -25,10 +25,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..core import ops
 from ..core.autodiff import gradients
 from ..core.errors import GradlabError
 from ..core.graph import Graph, Tensor, toposort
-from ..core.ops import UNARY_FUNCTIONS, constant, exp, maximum, minimum, placeholder
+from ..core.ops import constant, exp, maximum, minimum, placeholder
 from ..frontend.session import Session
 from .formula import formula, to_latex
 
@@ -36,6 +37,13 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_PARAMETERS = 12
 MAX_NUMBER = 1e12
+
+UNARY_FUNCTIONS: dict[str, Callable] = {
+    name: getattr(ops, name)
+    for name in ["sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "exp",
+                 "log", "log1p", "sqrt", "square", "abs", "sign", "sigmoid", "softplus", "relu"]
+}
+"""The elementwise functions of one argument, by name."""
 
 FUNCTIONS: dict[str, tuple[Callable, int]] = {name: (f, 1) for name, f in UNARY_FUNCTIONS.items()}
 FUNCTIONS.update({"maximum": (maximum, 2), "minimum": (minimum, 2)})
