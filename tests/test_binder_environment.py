@@ -23,7 +23,7 @@ def test_notebooks_pass_strict_nbval_in_a_fresh_binder_environment(tmp_path):
                            env={"PATH": f"{python.parent}:/usr/bin:/bin"}, timeout=120)
     assert check.returncode == 0 and "is ready" in check.stdout, check.stderr
     run = subprocess.run(
-        [str(python), "-m", "pytest", "notebooks", "--nbval", "--nbval-current-env",
+        [str(python), "-m", "pytest", "notebooks", "-o", "addopts=", "--nbval", "--nbval-current-env",
          "--nbval-sanitize-with", "tests/sanitize.cfg", "-p", "no:cacheprovider", "-q"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )

@@ -1,7 +1,7 @@
 """What the plan compiler does once it knows every shape: fewer, cheaper, leaner steps.
 
 These passes run on a plan's flat list of steps after the shape pass (see
-:mod:`gradlab.plan`). They change how values are computed, never which values:
+:mod:`gradlab.compile.plan`). They change how values are computed, never which values:
 
 * **Factors travel.** Multiplying by a constant, dividing by one or negating
   rarely needs a step of its own: ``3 * (2 * u) * v`` is one multiplication of u

@@ -174,7 +174,7 @@ class Plan:
 
         In order: shape bookkeeping is specialised or dropped, constant steps folded and
         duplicates merged; then constant factors and signs are absorbed, sums collected
-        and constants given their dtype (:mod:`gradlab.optimize`); unused steps are
+        and constants given their dtype (:mod:`gradlab.compile.optimize`); unused steps are
         dropped; on large arrays the steps are put in an order that keeps fewer values
         alive; finally the steps are written out as one Python function, with memory
         reuse for large arrays.

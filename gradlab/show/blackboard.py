@@ -11,7 +11,6 @@ Drawings use matplotlib only (no Graphviz), so they work after a plain
 
 from __future__ import annotations
 
-import html
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from ..core.graph import Tensor, toposort
 from ..frontend.session import Session
 from .expr import Expression
 from .formula import formula
+from .markup import escape
 
 _HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
 _SYMBOLS = {
@@ -280,10 +280,10 @@ class Trace:
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in self._HEADER)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
             for row in self._cells()
         )
-        return (f'<table class="gradlab-trace"><caption>{html.escape(self.title)}</caption>'
+        return (f'<table class="gradlab-trace"><caption>{escape(self.title)}</caption>'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .expr import as_expression
+from .markup import ERROR, GOOD, escape
 
 
 def _as_derivatives(f: Any) -> Callable[[np.ndarray, int], np.ndarray]:
@@ -80,9 +81,9 @@ class DerivativeCheck:
         return ("✓ " if self.ok else "✗ ") + self.message
 
     def _repr_html_(self) -> str:
-        color = "#2e7d32" if self.ok else "#c62828"
+        colour = GOOD if self.ok else ERROR
         mark = "✓" if self.ok else "✗"
-        return f'<p style="color:{color}"><b>{mark}</b> {self.message}</p>'
+        return f'<p style="color:{colour}"><b>{mark}</b> {escape(self.message)}</p>'
 
 
 def _fmt(value: float) -> str:

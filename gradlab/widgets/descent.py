@@ -32,6 +32,7 @@ from ..frontend.session import Session
 from ..frontend.train import GradientDescentOptimizer
 from ..frontend.variables import Variable
 from ..show.expr import Expression, ExpressionError
+from ..show.markup import ERROR, GOOD, NOTE, error_html, note_html
 from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
 
 DIVERGED = 1e6  # |x| beyond this counts as divergence
@@ -198,7 +199,7 @@ class DescentExplorer(widgets.VBox):
         try:
             self.expression = as_expression(change["new"])
         except ExpressionError as err:
-            self.status.value = f'<pre style="color:#b00020">{err}</pre>'
+            self.status.value = error_html(err)
             return
         self._draw_curve()
         self.update()
@@ -222,7 +223,7 @@ class DescentExplorer(widgets.VBox):
                     self._path_line.set_data(self.result.path,
                                              self.result.losses[: len(self.result.path)])
         except (GradlabError, ValueError, ArithmeticError) as err:
-            self.status.value = f'<pre style="color:#b00020">{type(err).__name__}: {err}</pre>'
+            self.status.value = error_html(f"{type(err).__name__}: {err}")
             return
         losses = self.result.losses
         self._loss_line.set_data(np.arange(len(losses)), losses)
@@ -236,10 +237,9 @@ class DescentExplorer(widgets.VBox):
                 ax.set_ylim(lo / 1.5, hi * 1.5)
             else:
                 ax.set_ylim(*robust_limits(finite))
-        colour = {"converged": "#2e7d32", "still moving": "#8a5a00", "oscillating": "#8a5a00",
-                  "diverged": "#b00020", "undefined": "#b00020"}
-        self.status.value = (f"<b style='color:{colour[self.result.status]}'>"
-                             f"{self.result.message}</b>")
+        colour = {"converged": GOOD, "still moving": NOTE, "oscillating": NOTE,
+                  "diverged": ERROR, "undefined": ERROR}
+        self.status.value = note_html(self.result.message, colour[self.result.status], bold=True)
         self.figure.canvas.draw()
         self.image.value = canvas_png(self.figure.canvas)
 

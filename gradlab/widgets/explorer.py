@@ -9,7 +9,7 @@ How it stays smooth (and safe):
   an ``ipywidgets.Image``, which works the same in JupyterLab, Voila, JupyterLite
   and under nbval (no ``interact``, no ``Output``, no ``clear_output``, no flicker).
 * **Compile once, re-run often.** Typing a new formula parses and compiles it; a
-  slider move only re-runs the compiled plan (see :mod:`gradlab.plan`).
+  slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Blitting.** While a parameter or the tangent point moves, the axes stay put
   (y-limits only grow), so only the changed lines are drawn over a cached
   background. Moving the x range redraws everything.
@@ -21,7 +21,6 @@ How it stays smooth (and safe):
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any, Sequence
 
@@ -30,6 +29,7 @@ import numpy as np
 
 from ..core.errors import GradlabError
 from ..show.expr import Expression, ExpressionError
+from ..show.markup import error_html, math_html, note_html
 from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves, robust_limits,
                        undefined_regions)
 
@@ -240,26 +240,23 @@ class Explorer(widgets.VBox):
 
     # -- text around the plot -------------------------------------------------------------
     def _update_formulas(self) -> None:
-        parts = [f"${ORDER_LATEX[k]}(x) = {self.expression.derivative(k).to_latex()}$"
+        parts = [math_html(f"{ORDER_LATEX[k]}(x) = {self.expression.derivative(k).to_latex()}")
                  for k in self.orders]
         self.formulas.value = " &nbsp;&nbsp;&nbsp; ".join(parts)
 
     def _show_error(self, err: Any) -> None:
-        text = html.escape(str(err))
-        self.message.value = (f'<pre style="color:#b00020;margin:0;line-height:1.3">{text}</pre>'
-                              "<span style='color:#555'>(the plot shows the last formula that worked)</span>")
+        self.message.value = error_html(err, "(the plot shows the last formula that worked)")
 
     def _show_note(self, x: np.ndarray, f_values: np.ndarray) -> None:
         regions = undefined_regions(x, f_values)
         if not regions:
             self.message.value = ""
         elif len(regions) == 1 and regions[0] == (float(x[0]), float(x[-1])):
-            self.message.value = "<span style='color:#8a5a00'>f is not defined anywhere in this range.</span>"
+            self.message.value = note_html("f is not defined anywhere in this range.")
         else:
             where = ", ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in regions[:3])
             more = " …" if len(regions) > 3 else ""
-            self.message.value = (f"<span style='color:#8a5a00'>f is not defined for x in {where}"
-                                  f"{more}: shown as a gap.</span>")
+            self.message.value = note_html(f"f is not defined for x in {where}{more}: shown as a gap.")
 
     # -- drawing ----------------------------------------------------------------------------
     def _redraw(self, full: bool, curves: bool = True, relayout: bool = False) -> None:

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..show.expr import ExpressionError
+from ..show.markup import error_html, math_html, note_html
 from ..show.taylor import MAX_ORDER, polynomial_latex, taylor_coefficients, taylor_polynomial
 from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
 
@@ -65,7 +66,7 @@ class TaylorExplorer(widgets.VBox):
             if expression.parameters:
                 raise ExpressionError("use a formula of x only here (no parameters)")
         except ExpressionError as err:
-            self.message.value = f'<pre style="color:#b00020">{err}</pre>'
+            self.message.value = error_html(err, "(the plot shows the last formula that worked)")
             return
         self.expression = expression
         self.message.value = ""
@@ -85,14 +86,14 @@ class TaylorExplorer(widgets.VBox):
         if np.all(np.isfinite(self.coefficients)):
             self._t_line.set_data(self.x, t_values)
             self._point.set_data([a], [self.coefficients[0]])
-            self.formula.value = f"$T_{{{k}}}(x) = {polynomial_latex(self.coefficients, a)}$"
+            self.formula.value = math_html(f"T_{{{k}}}(x) = {polynomial_latex(self.coefficients, a)}")
             self.message.value = ""
         else:  # f (or a derivative) is undefined or infinite at the centre
             self._t_line.set_data([], [])
             self._point.set_data([], [])
             self.formula.value = ""
-            self.message.value = (f"<span style='color:#8a5a00'>f or one of its first {k} derivatives "
-                                  f"is not defined at a = {a:.2f}: move the centre.</span>")
+            self.message.value = note_html(f"f or one of its first {k} derivatives "
+                                           f"is not defined at a = {a:.2f}: move the centre.")
         low, high = robust_limits(f_values)
         self.ax.set_ylim(low - 0.5 * (high - low), high + 0.5 * (high - low))
         self.figure.canvas.draw()
