@@ -26,6 +26,7 @@ These passes run on a plan's flat list of steps after the shape pass (see
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -34,6 +35,8 @@ import numpy as np
 from ..core.ops import OPS
 from .step import Step
 
+FACTOR_MAX_TERMS = 64  # the distributive law is tried on sums of at most this many terms,
+FACTOR_MAX_DEPTH = 16  # and nested at most this deep (longer chains are summed as written)
 REUSE_MIN_SIZE = 1 << 14  # plans on arrays this large are reordered, use out= and release early
 
 _ODD = {"Sin", "Tan", "Asin", "Atan", "Sinh", "Tanh"}  # f(-u) = -f(u)
@@ -193,8 +196,12 @@ class _FactorPass:
                 self.add_step(np.multiply, "Mul", (self.const(factor), stored), target, node)
         return self.materialized[(stored, factor)]
 
-    def emit_sum(self, total: _Sum, target: int) -> float:
-        """Compute ``total`` into ``target``, leaving out one factor; return that factor."""
+    def emit_sum(self, total: _Sum, target: int, depth: int = 0) -> float:
+        """Compute ``total`` into ``target``, leaving out one factor; return that factor.
+
+        Shared factors are pulled out of sums of up to ``FACTOR_MAX_TERMS`` terms, nested
+        up to ``FACTOR_MAX_DEPTH`` deep; longer sums are added as they stand, so that
+        compiling stays linear in the size of the graph."""
         node, constant = total.node, total.constant
         items: list = []
         index: dict[int, int] = {}
@@ -205,8 +212,8 @@ class _FactorPass:
             else:
                 index[slot] = len(items)
                 items.append((slot, c, factors))
-        while True:  # p*q*c1 + p*s*c2 = p * (c1*q + c2*s)
-            counts: dict[int, int] = {}
+        while len(items) <= FACTOR_MAX_TERMS and depth < FACTOR_MAX_DEPTH:  # p*q*c1 + p*s*c2
+            counts: dict[int, int] = {}  # = p * (c1*q + c2*s)
             for _, _, factors in items:
                 for p in set(factors or ()):
                     counts[p] = counts.get(p, 0) + 1
@@ -225,7 +232,7 @@ class _FactorPass:
                 else:
                     cofactors.append((q, c, None))
             inner = self.fresh(*(s for s, _, _ in cofactors))
-            factor = self.emit_sum(_Sum(cofactors, inner_constant, node), inner)
+            factor = self.emit_sum(_Sum(cofactors, inner_constant, node), inner, depth + 1)
             alone = not items and not constant
             product = target if alone else self.fresh(shared, inner)
             self.add_step(np.multiply, "Mul", (shared, inner), product, node)
@@ -384,7 +391,7 @@ def constants_as_arrays(steps: list, consts: dict, info: SlotInfo,
 
 def large_slots(info: SlotInfo) -> set[int]:
     """The slots whose arrays are large enough for the memory passes."""
-    return {s for s, shape in info.shape.items() if int(np.prod(shape, dtype=np.int64)) >= REUSE_MIN_SIZE}
+    return {s for s, shape in info.shape.items() if math.prod(shape) >= REUSE_MIN_SIZE}
 
 
 def order_for_memory(steps: list, info: SlotInfo, keep: set[int]) -> list:
@@ -441,6 +448,21 @@ def order_for_memory(steps: list, info: SlotInfo, keep: set[int]) -> list:
             if waiting[made[a]] == 0:
                 consider(made[a])
     return placed[::-1]
+
+
+def peak_large_arrays(steps: list, info: SlotInfo, keep: set[int]) -> int:
+    """How many large arrays computed by ``steps`` are alive at once, at most, when each
+    is released after its last use (0 for a plan on small arrays)."""
+    big = large_slots(info)
+    last_use = {a: i for i, step in enumerate(steps) for a in step.args}
+    alive: set[int] = set()
+    peak = 0
+    for i, step in enumerate(steps):
+        if step.out in big:
+            alive.add(step.out)
+            peak = max(peak, len(alive))
+        alive -= {a for a in step.args if last_use[a] == i and a not in keep}
+    return peak
 
 
 @dataclass

@@ -33,8 +33,8 @@ import numpy as np
 from ..core.errors import FeedError, ShapeError
 from ..core.graph import Tensor, format_shape, toposort
 from ..core.ops import sum_to_shape
-from .optimize import (SlotInfo, constants_as_arrays, order_for_memory, plan_memory,
-                       propagate_factors)
+from .optimize import (SlotInfo, constants_as_arrays, order_for_memory, peak_large_arrays,
+                       plan_memory, propagate_factors)
 from .step import Step
 
 _plan_numbers = itertools.count(1)
@@ -142,16 +142,33 @@ class Plan:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def interpret(self, feeds: list, variables: list) -> dict[int, Any]:
-        """Run step by step (slow, but knows which step failed). Returns all slots."""
+    def interpret(self, feeds: list, variables: list,
+                  seen: dict[int, "Seen"] | None = None) -> dict[int, Any]:
+        """Run step by step (slow, but knows which step failed).
+
+        Each value is freed after its last use, as compiled plans do, so a first run
+        holds no more arrays than it must. Returns the slots still alive: the fetches,
+        the effects and the arrays owned by someone else. With ``seen`` (the shape pass),
+        records the shape, dtype and kind of every slot's value on the way.
+        """
         slots: dict[int, Any] = dict(self.consts)
         slots.update(zip(self.feed_slots, feeds))
         slots.update(zip((s for s, _ in self.variables), variables))
-        for step in self.steps:
+        if seen is not None:
+            seen.update((slot, Seen.of(value)) for slot, value in slots.items())
+        steps = self.steps
+        last_use = {a: i for i, step in enumerate(steps) for a in step.args}
+        alive = self._shared() | set(self.fetch_slots) | {s for _, s in self.effects}
+        for i, step in enumerate(steps):
             try:
-                slots[step.out] = step.fn(*[slots[a] for a in step.args])
+                value = slots[step.out] = step.fn(*[slots[a] for a in step.args])
             except Exception as err:
                 raise _located(step, err) from err
+            if seen is not None:
+                seen[step.out] = Seen.of(value, keep=step.node.op.name in _VALUE_NEEDED)
+            for a in (*step.args, step.out):
+                if last_use.get(a, -1) <= i and a not in alive:
+                    slots.pop(a, None)
         return slots
 
     def outputs(self, slots: dict[int, Any]) -> tuple[tuple, tuple]:
@@ -169,8 +186,9 @@ class Plan:
             return self.outputs(self.interpret(feeds, variables))
 
     # -- optimising with the shapes of a real run ------------------------------
-    def specialize(self, slots: dict[int, Any]) -> "Plan":
-        """Use the values of one run (``slots``) to simplify this plan; compile it.
+    def specialize(self, slots: dict[int, "Seen"]) -> "Plan":
+        """Use what one run saw (``slots``, from :meth:`interpret`) to simplify this plan;
+        compile it.
 
         In order: shape bookkeeping is specialised or dropped, constant steps folded and
         duplicates merged; then constant factors and signs are absorbed, sums collected
@@ -187,31 +205,40 @@ class Plan:
         fetch = [None if s is None else resolve(s) for s in self.fetch_slots]
         effects = [(var, resolve(s)) for var, s in self.effects]
 
-        info = SlotInfo({s: np.shape(v) for s, v in slots.items()},
-                        {s: np.asarray(v).dtype for s, v in slots.items()})
+        info = SlotInfo({s: v.shape for s, v in slots.items()},
+                        {s: v.dtype for s, v in slots.items()})
         counter = itertools.count(max([*slots, *plan.consts, 0]) + 1)
         new_slot = lambda: next(counter)  # noqa: E731
         keep = {s for s in fetch if s is not None} | {s for _, s in effects}
-        steps, final = propagate_factors(steps, plan.consts, info, new_slot, keep)
-        steps, resolve = _merge(steps, plan.consts, None)
-        fetch = [None if s is None else resolve(final[s]) for s in fetch]
-        plan.effects = [(var, resolve(final[s])) for var, s in effects]
-        plan.fetch_slots = fetch
-        steps = constants_as_arrays(steps, plan.consts, info, new_slot)
-
-        results = {s for s in fetch if s is not None} | {s for _, s in plan.effects}
-        live = set(results)
-        kept = []
-        for step in reversed(steps):
-            if step.out in live:
-                kept.append(step)
-                live.update(step.args)
-        plan.steps = order_for_memory(kept[::-1], info, results)
-        plan.consts = {s: v for s, v in plan.consts.items() if s in live}
+        best = None
+        for carry_factors in (True, False):  # the plain variant only for large arrays:
+            consts = dict(plan.consts)       # it can keep fewer of them alive at once
+            if carry_factors:
+                candidate, final = propagate_factors(steps, consts, info, new_slot, keep)
+            else:
+                candidate, final = list(steps), {s: s for s in keep}
+            candidate, resolve = _merge(candidate, consts, None)
+            fetched = [None if s is None else resolve(final[s]) for s in fetch]
+            assigned = [(var, resolve(final[s])) for var, s in effects]
+            candidate = constants_as_arrays(candidate, consts, info, new_slot)
+            results = {s for s in fetched if s is not None} | {s for _, s in assigned}
+            live = set(results)
+            kept = []
+            for step in reversed(candidate):
+                if step.out in live:
+                    kept.append(step)
+                    live.update(step.args)
+            ordered = order_for_memory(kept[::-1], info, results)
+            peak = peak_large_arrays(ordered, info, results)
+            if best is None or peak * 10 < best[0] * 9:  # plain only if it saves over 10%
+                best = (peak, ordered, consts, live, fetched, assigned)
+            if not peak:
+                break  # small arrays: carrying factors saves steps, and memory is no issue
+        _, plan.steps, consts, live, plan.fetch_slots, plan.effects = best
+        plan.consts = {s: v for s, v in consts.items() if s in live}
         plan.variables = [(s, var) for s, var in plan.variables if s in live]
         plan.info = info
-        plan.views = {s for s, v in slots.items()
-                      if isinstance(v, np.ndarray) and (v.base is not None or not v.flags.writeable)}
+        plan.views = {s for s, v in slots.items() if v.view}
         plan._function = _generate(plan)
         return plan
 
@@ -253,10 +280,26 @@ class Constant:
     value: Any
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the shape pass saw in a slot: enough to specialise the plan, not the array."""
+
+    shape: tuple
+    dtype: np.dtype
+    view: bool  # a view of another array, or read-only: never written into
+    value: Any = None  # kept only for the steps that become constants (_VALUE_NEEDED)
+
+    @staticmethod
+    def of(value: Any, keep: bool = False) -> "Seen":
+        array = np.asarray(value)
+        view = isinstance(value, np.ndarray) and (value.base is not None or not value.flags.writeable)
+        return Seen(array.shape, array.dtype, view, value if keep else None)
+
+
 def _merge(steps: list[Step], consts: dict[int, Any],
-           slots: dict[int, Any] | None) -> tuple[list[Step], Callable[[int], int]]:
-    """One pass over the steps: specialise shape bookkeeping (when ``slots`` holds a run's
-    values), fold steps whose inputs are all constant, and merge duplicate steps.
+           slots: dict[int, Seen] | None) -> tuple[list[Step], Callable[[int], int]]:
+    """One pass over the steps: specialise shape bookkeeping (when ``slots`` holds what a
+    run saw), fold steps whose inputs are all constant, and merge duplicate steps.
 
     Returns the remaining steps and ``resolve``, which maps a slot to the slot now
     holding its value.
@@ -266,8 +309,11 @@ def _merge(steps: list[Step], consts: dict[int, Any],
     result: list[Step] = []
 
     def resolve(slot: int) -> int:
+        start = slot
         while slot in alias:
             slot = alias[slot]
+        if start != slot:
+            alias[start] = slot  # next time in one step: long chains stay linear
         return slot
 
     for step in steps:
@@ -339,8 +385,8 @@ def _assigner(var: Tensor) -> Callable:
 # -- the shape pass: what each shape-bookkeeping op becomes once shapes are known --
 def _spec_sum_to_like(step: Step, args: tuple, slots: dict) -> Any:
     r, out, a = args
-    r_shape = np.shape(slots[step.args[0]])
-    out_shape, a_shape = np.shape(slots[step.args[1]]), np.shape(slots[step.args[2]])
+    r_shape = slots[step.args[0]].shape
+    out_shape, a_shape = slots[step.args[1]].shape, slots[step.args[2]].shape
     if out_shape == a_shape:  # nothing was broadcast: the gradient passes through,
         if r_shape == a_shape:
             return r
@@ -354,16 +400,16 @@ def _spec_sum_to_like(step: Step, args: tuple, slots: dict) -> Any:
 
 def _spec_broadcast_like(step: Step, args: tuple, slots: dict) -> Any:
     value, source = slots[step.out], slots[step.args[0]]
-    shape, dtype = np.shape(value), np.asarray(value).dtype
-    if np.shape(source) == shape and np.asarray(source).dtype == dtype:
+    shape, dtype = value.shape, value.dtype
+    if source.shape == shape and source.dtype == dtype:
         return args[0]
     fn = lambda v: np.broadcast_to(np.asarray(v, dtype), shape)  # noqa: E731
     return Step(fn, (args[0],), step.out, step.node, ("BroadcastTo", shape, dtype.str))
 
 
 def _spec_reshape(step: Step, args: tuple, slots: dict) -> Any:
-    shape = np.shape(slots[step.out])
-    if np.shape(slots[step.args[0]]) == shape:
+    shape = slots[step.out].shape
+    if slots[step.args[0]].shape == shape:
         return args[0]
     return Step(functools.partial(np.reshape, shape=shape), (args[0],), step.out, step.node,
                 ("Reshape", shape))
@@ -371,17 +417,18 @@ def _spec_reshape(step: Step, args: tuple, slots: dict) -> Any:
 
 def _spec_same_shape(step: Step, args: tuple, slots: dict) -> Any:
     """A step whose output turned out to be its input unchanged."""
-    return args[0] if np.shape(slots[step.out]) == np.shape(slots[step.args[0]]) else None
+    return args[0] if slots[step.out].shape == slots[step.args[0]].shape else None
 
 
 def _spec_constant(step: Step, args: tuple, slots: dict) -> Constant:
-    return Constant(_frozen(slots[step.out]))
+    return Constant(_frozen(slots[step.out].value))
 
 
 def _spec_identity(step: Step, args: tuple, slots: dict) -> int:
     return args[0]
 
 
+_VALUE_NEEDED = {"OnesLike", "ZerosLike", "Size"}  # their values become the plan's constants
 _SPECIALIZE: dict[str, Callable] = {
     "SumToLike": _spec_sum_to_like,
     "BroadcastLike": _spec_broadcast_like,

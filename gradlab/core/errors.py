@@ -26,3 +26,7 @@ class NoGradientError(GradlabError, LookupError):
 
 class UninitializedVariableError(GradlabError, RuntimeError):
     """A Variable was read before it was given a value in this Session."""
+
+
+class BudgetError(GradlabError, RuntimeError):
+    """A graph grew past a limit set to keep the kernel responsive (see ``node_budget``)."""

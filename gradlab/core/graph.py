@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .errors import ShapeError
+from .errors import BudgetError, ShapeError
 
 float32 = np.float32
 float64 = np.float64
@@ -98,6 +98,8 @@ class Graph:
     def __init__(self) -> None:
         self._name_counts: dict[str, int] = {}
         self.variables: list[Any] = []
+        self.node_count = 0
+        """How many nodes have been made in this graph."""
 
     def unique_name(self, base: str) -> str:
         count = self._name_counts.get(base, 0)
@@ -120,6 +122,36 @@ class _GraphStack(threading.local):
 
 
 _graph_stack = _GraphStack()
+
+
+class _Budget(threading.local):
+    def __init__(self) -> None:
+        self.remaining: int | None = None  # None: no limit
+        self.message = ""
+
+
+_budget = _Budget()
+
+
+@contextmanager
+def node_budget(limit: int, message: str) -> Iterator[None]:
+    """Allow at most ``limit`` new nodes inside the block, else raise :class:`BudgetError`
+    with ``message``.
+
+    Some graphs grow exponentially (each derivative of ``x**x`` is about three times
+    the size of the last), and a student can ask for the tenth. A budget stops that
+    after a known amount of work, with a message instead of a frozen kernel. Budgets
+    nest: an inner one never allows more than the outer one has left.
+    """
+    outer, outer_message = _budget.remaining, _budget.message
+    start = limit if outer is None else min(limit, outer)
+    _budget.remaining, _budget.message = start, message
+    try:
+        yield
+    finally:
+        used = start - _budget.remaining
+        _budget.remaining = None if outer is None else outer - used
+        _budget.message = outer_message
 
 
 def get_default_graph() -> Graph:
@@ -208,6 +240,10 @@ class Tensor:
         skey: Any = None,
         name: str | None = None,
     ) -> None:
+        if _budget.remaining is not None:
+            _budget.remaining -= 1
+            if _budget.remaining < 0:
+                raise BudgetError(_budget.message)
         graph = get_default_graph()
         setattr_ = object.__setattr__
         setattr_(self, "op", op)
@@ -219,6 +255,7 @@ class Tensor:
         setattr_(self, "name", graph.unique_name(name or op.name))
         setattr_(self, "origin", _user_origin())
         setattr_(self, "graph", graph)
+        graph.node_count += 1
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("gradlab tensors are immutable: build a new node instead")

@@ -171,8 +171,9 @@ class Session:
         if plan is not None:
             return plan, feeds
         raw = Plan(leaves, fed)
-        slots = raw.interpret(feeds, self._read_variables(raw))
-        plan = self._plans[key] = raw.specialize(slots)
+        seen: dict = {}
+        raw.interpret(feeds, self._read_variables(raw), seen)  # the shape pass
+        plan = self._plans[key] = raw.specialize(seen)
         self.compile_count += 1
         return plan, feeds
 

@@ -27,8 +27,8 @@ import numpy as np
 
 from ..core import ops
 from ..core.autodiff import gradients
-from ..core.errors import GradlabError
-from ..core.graph import Graph, Tensor, toposort
+from ..core.errors import BudgetError, GradlabError
+from ..core.graph import Graph, Tensor, node_budget, toposort
 from ..core.ops import constant, exp, maximum, minimum, placeholder
 from ..frontend.session import Session
 from .formula import formula, to_latex
@@ -37,6 +37,10 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_PARAMETERS = 12
 MAX_NUMBER = 1e12
+MAX_DERIVATIVE_NODES = 50_000
+"""All derivatives of one formula together may build at most this many nodes: enough for
+the 8th derivative of ``x**x`` (about 20,000 nodes in its graph), which takes a few tenths
+of a second to build and to run, and a clear refusal well before a kernel would freeze."""
 
 UNARY_FUNCTIONS: dict[str, Callable] = {
     name: getattr(ops, name)
@@ -316,6 +320,7 @@ class Expression:
         self.order = order
         self._base = base or self
         self._derivatives: dict[int, Expression] = {}
+        self._nodes_built = 0  # by derivatives of this formula (see MAX_DERIVATIVE_NODES)
         self._session = base._session if base is not None else Session(graph)
 
     @property
@@ -324,19 +329,35 @@ class Expression:
         return sorted(self._parameter_nodes)
 
     def derivative(self, order: int = 1) -> "Expression":
-        """The derivative of this expression with respect to its variable (order 1, 2, ...)."""
-        if not isinstance(order, int) or order < 0:
+        """The derivative of this expression with respect to its variable (order 1, 2, ...).
+
+        Derivatives are built one order after the other and kept. All the derivatives of
+        one formula together may add at most :data:`MAX_DERIVATIVE_NODES` nodes to its
+        graph; past that an :class:`ExpressionError` says which order was too costly.
+        """
+        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
             raise ValueError(f"order must be a whole number >= 0, not {order!r}")
         if order == 0:
             return self
         base = self._base
-        total = self.order + order
-        if total not in base._derivatives:
-            lower = base if total == 1 else base.derivative(total - 1)
-            with base.graph.as_default():
-                (node,) = gradients(lower.tensor, base.x)
-            base._derivatives[total] = Expression(
-                base.text, node, base.x, base._parameter_nodes, base.graph, total, base)
+        total = self.order + int(order)
+        known = max(k for k in [0, *base._derivatives] if k <= total)
+        for k in range(known + 1, total + 1):  # a loop, not recursion: order 2000 is fine
+            lower = base if k == 1 else base._derivatives[k - 1]
+            left = MAX_DERIVATIVE_NODES - base._nodes_built
+            message = (f"the derivative of order {k} of {base.text!r} needs more than "
+                       f"{MAX_DERIVATIVE_NODES:,} graph nodes (each order of this formula is "
+                       f"bigger than the last); ask for a lower order or a simpler formula")
+            before = base.graph.node_count
+            try:
+                with base.graph.as_default(), node_budget(left, message):
+                    (node,) = gradients(lower.tensor, base.x)
+            except BudgetError as err:
+                raise ExpressionError(str(err)) from None
+            finally:
+                base._nodes_built += base.graph.node_count - before
+            base._derivatives[k] = Expression(
+                base.text, node, base.x, base._parameter_nodes, base.graph, k, base)
         return base._derivatives[total]
 
     def feed(self, x: Any, params: dict[str, Any]) -> dict[Tensor, Any]:

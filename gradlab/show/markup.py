@@ -35,4 +35,4 @@ def note_html(message: Any, colour: str = NOTE, bold: bool = False) -> str:
 def math_html(latex: str) -> str:
     """Inline LaTeX for ``HTMLMath``: the HTML special characters in it are escaped, and
     MathJax still reads them as the characters they stand for."""
-    return f"${escape(latex)}$"
+    return "$" + html.escape(latex, quote=False) + "$"  # quotes are harmless outside tags
