@@ -36,7 +36,7 @@ def _number(text: str) -> float:
 
     try:
         expression = parse(text)
-        if expression.parameters or expression.x in toposort([expression.tensor]):
+        if expression.parameters or expression.x in set(toposort([expression.tensor])):
             raise ExpressionError("a number cannot depend on x or on parameters")
         return float(expression(0.0))
     except ExpressionError:

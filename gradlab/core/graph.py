@@ -7,7 +7,9 @@ computes nothing: it creates a node that says "y is the sine of x". A node
 * ``op``      the operation, an entry of the op table in :mod:`gradlab.core.ops`;
 * ``inputs``  the nodes it reads;
 * ``attrs``   fixed settings (an axis, a constant's value, ...);
-* ``name``    a unique, TensorFlow-style name such as ``'Sin_1'``;
+* ``name``    a unique, TensorFlow-style name such as ``'Sin_1'`` (or ``'x_1'`` for a
+  second node asked to be called ``'x'``);
+* ``label``   the name you asked for (``'x'``), which formulas and drawings print;
 * ``origin``  the file and line of *your* code that created it, so that errors
   can point at the line you wrote rather than at gradlab's internals.
 
@@ -196,11 +198,11 @@ def broadcast_key(keys: list) -> Any:
     Equal keys broadcast to themselves, and a scalar ``()`` never changes the
     other shape; two fully known shapes broadcast as numpy says.
     """
-    result = ()
-    for key in keys:
-        if key == () or key is result:
+    result: Any = ()
+    for key in keys:  # (keys may be nodes, whose == builds a node: compare tuples only)
+        if key is result or (type(key) is tuple and not key):
             continue
-        if result == ():
+        if type(result) is tuple and not result:
             result = key
         elif isinstance(result, tuple) and isinstance(key, tuple):
             result = broadcast_static([result, key])
@@ -225,7 +227,8 @@ class Tensor:
     identity, so they can be dictionary keys (as in ``feed_dict={x: ...}``).
     """
 
-    __slots__ = ("op", "inputs", "attrs", "name", "dtype", "shape", "skey", "origin", "graph")
+    __slots__ = ("op", "inputs", "attrs", "name", "label", "dtype", "shape", "skey", "origin",
+                 "graph")
 
     # Make numpy hand mixed expressions such as ``np.ones(3) * t`` to us.
     __array_priority__ = 1000
@@ -253,6 +256,7 @@ class Tensor:
         setattr_(self, "shape", shape)
         setattr_(self, "skey", self if skey is None else skey)
         setattr_(self, "name", graph.unique_name(name or op.name))
+        setattr_(self, "label", name or self.name)  # as asked for: formulas print this
         setattr_(self, "origin", _user_origin())
         setattr_(self, "graph", graph)
         graph.node_count += 1

@@ -39,6 +39,8 @@ class OpDef:
     shape:         for other ops, ``shape(inputs, attrs) -> (static_shape, shape_key)``.
     shape_inputs:  inputs read only for their shape (never differentiated).
     dtype:         a fixed output dtype (bool for comparisons) or None to promote.
+    choosers:      inputs that choose between the others (``where``'s condition): they take
+                   no part in dtype promotion.
     foldable:      may be computed at build time when all inputs are constants.
     """
 
@@ -49,6 +51,7 @@ class OpDef:
     shape: Callable | None = None
     shape_inputs: tuple[int, ...] = ()
     dtype: Any = None
+    choosers: tuple[int, ...] = ()
     foldable: bool = True
 
 
@@ -143,4 +146,4 @@ def placeholder(dtype: Any = np.float64, shape: Sequence[int | None] | None = No
     static = None if shape is None else tuple(None if d is None else int(d) for d in shape)
     known = static is not None and None not in static
     return Tensor(OPS["Placeholder"], (), {"shape": static}, dtype, static,
-                  static if known else None, name or "Placeholder")
+                  static if known else None, name)

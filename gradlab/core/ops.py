@@ -198,6 +198,8 @@ negative = _elementwise("Neg", np.negative, lambda g, out, x: -g)
 
 
 def _pow_base_rule(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    if scalar_value(b) == 0:
+        return zeros_like(a)  # d/da a**0 = 0, at a = 0 too (0 * 0**-1 would be nan)
     local = b * a ** (b - 1)
     if scalar_value(b) is None:
         # d/da a**0 is 0 even at a = 0, where the formula gives 0 * 0**-1 = nan. The
@@ -254,12 +256,14 @@ less_equal = _elementwise("LessEqual", np.less_equal, None, None, dtype=np.bool_
 greater = _elementwise("Greater", np.greater, None, None, dtype=np.bool_)
 greater_equal = _elementwise("GreaterEqual", np.greater_equal, None, None, dtype=np.bool_)
 equal = _elementwise("Equal", np.equal, None, None, dtype=np.bool_)
+not_equal = _elementwise("NotEqual", np.not_equal, None, None, dtype=np.bool_)
 _where = _elementwise(
     "Select",
     np.where,
     None,
     lambda g, out, c, a, b: where(c, g, 0.0),
     lambda g, out, c, a, b: where(c, 0.0, g),
+    choosers=(0,),  # the condition chooses; it takes no part in the result's dtype
 )
 
 
@@ -496,3 +500,20 @@ Tensor.__lt__ = less
 Tensor.__le__ = less_equal
 Tensor.__gt__ = greater
 Tensor.__ge__ = greater_equal
+
+
+def _equality(build: Callable) -> Callable:
+    def compare(self: Tensor, other: Any) -> Any:
+        if other is None or isinstance(other, (str, bytes, dict, set)):
+            return NotImplemented  # x == None is False, as for any other object
+        return build(self, other)
+
+    return compare
+
+
+# == and != compare elementwise and build nodes, as in numpy: (x != 2) * x. A tensor still
+# hashes by identity, so it can be a dictionary key (feed_dict={x: ...}); dictionaries and
+# sets look keys up by identity first and never need ==.
+Tensor.__eq__ = _equality(equal)
+Tensor.__ne__ = _equality(not_equal)
+Tensor.__hash__ = object.__hash__

@@ -31,7 +31,8 @@ def _promote(op: OpDef, inputs: Sequence[Tensor]) -> Any:
     strong = [
         t.dtype
         for i, t in enumerate(inputs)
-        if i not in op.shape_inputs and t.dtype is not None and not t.attrs.get("weak")
+        if i not in op.shape_inputs and i not in op.choosers and t.dtype is not None
+        and not t.attrs.get("weak")
     ]
     return np.result_type(*strong) if strong else np.dtype(np.float64)
 
@@ -75,7 +76,8 @@ def _fold(op: OpDef, inputs: tuple[Tensor, ...], attrs: dict) -> Tensor:
             result = op.forward(*values, **attrs)
         except ValueError as err:
             raise ShapeError(f"{op.name}: {err}") from None
-    data_weak = all(t.attrs["weak"] for i, t in enumerate(inputs) if i not in op.shape_inputs)
+    data_weak = all(t.attrs["weak"] for i, t in enumerate(inputs)
+                    if i not in op.shape_inputs and i not in op.choosers)
     if data_weak and np.ndim(result) == 0 and np.asarray(result).dtype.kind == "f":
         return constant(float(result))
     return constant(np.asarray(result))

@@ -47,7 +47,7 @@ class Variable(Tensor):
             raise TypeError(f"a Variable holds floating point values, not {value.dtype}")
         value.setflags(write=False)
         super().__init__(OPS["Variable"], (), {"initial_value": value, "trainable": trainable},
-                         value.dtype, value.shape, value.shape, name or "Variable")
+                         value.dtype, value.shape, value.shape, name)
         self.graph.variables.append(self)
 
     @property

@@ -23,7 +23,7 @@ from ..core.autodiff import gradients
 from ..core.graph import Tensor, toposort
 from ..frontend.session import Session
 from .expr import Expression
-from .formula import formula
+from .formula import display_names, formula
 from .markup import escape
 
 _HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
@@ -63,7 +63,10 @@ def _resolve_feed(nodes: list[Tensor], feed_dict: dict | None) -> dict[Tensor, A
     """Allow feeds keyed by placeholder name ({'x': 1.0}) as well as by tensor."""
     if not feed_dict:
         return {}
-    by_name = {n.name: n for n in nodes if n.op.name in ("Placeholder", "Variable")}
+    leaves = [n for n in nodes if n.op.name in ("Placeholder", "Variable")]
+    by_name = {name: n for n, name in display_names(leaves).items()}  # 'x', "x′"
+    by_name.update({n.name: n for n in leaves})  # and the unique names, 'x_1'
+
     feed = {}
     for key, value in feed_dict.items():
         if isinstance(key, str):
@@ -105,10 +108,10 @@ def _short(value: Any) -> str:
     return f"[{'×'.join(map(str, array.shape))} values]"
 
 
-def _label(node: Tensor) -> str:
+def _label(node: Tensor, names: dict[Tensor, str]) -> str:
     op = node.op.name
     if op in ("Placeholder", "Variable"):
-        return node.name
+        return names.get(node, node.label)
     if op == "Const":
         return node.attrs.get("symbol") or _short(node.attrs["value"])
     return _SYMBOLS.get(op, op.lower())
@@ -152,7 +155,8 @@ def _layout(nodes: list[Tensor]) -> dict[Tensor, tuple[float, float]]:
         depth[n] = 1 + max((depth[i] for i in inputs[n]), default=-1)
     for n in nodes:  # a leaf sits just left of its first consumer, not far away in column 0
         if not inputs[n]:
-            users = [depth[m] for m in nodes if n in inputs[m]]
+            users = [depth[m] for m in nodes if any(i is n for i in inputs[m])]  # not 'in':
+            # a tensor's == builds a node
             depth[n] = min(users) - 1 if users else 0
     layers: dict[int, list[Tensor]] = {}
     for n in nodes:
@@ -196,14 +200,15 @@ def draw_graph(tensors: Any, feed_dict: dict | None = None, adjoints: bool = Fal
     ax.set_ylim(-tallest / 2 - 0.1, tallest / 2 + 0.1)
 
     boxes = {}
+    names = display_names(nodes)
     for node in nodes:
-        text = _label(node)
+        text = _label(node, names)
         if node in values:
             text += f"\n= {_short(values[node])}"
         if node in grads:
             text += f"\ngrad {_short(grads[node])}"
         leaf = not node.inputs
-        color = "#fde2c8" if node in outputs else "#d6e6f5" if leaf else "#f4f4f4"
+        color = "#fde2c8" if node in set(outputs) else "#d6e6f5" if leaf else "#f4f4f4"
         boxes[node] = ax.text(
             *position[node], text, ha="center", va="center", fontsize=10, zorder=3,
             family="DejaVu Sans", linespacing=1.3,
@@ -297,9 +302,10 @@ def trace(y: Any, feed_dict: dict) -> Trace:
     nodes = _nodes([output])
     feed = _resolve_feed(nodes, feed_dict)
     values, grads = _evaluate([output], nodes, feed, adjoints=True)
+    names = {n: n.name for n in nodes} | display_names(nodes)  # leaves as the student named them
     rows = [
-        TraceRow(step, n.name, n.op.name, [_visible(i).name for i in n.inputs], formula(n),
-                 values[n], grads[n])
+        TraceRow(step, names[n], n.op.name, [names.get(_visible(i), _visible(i).name)
+                                             for i in n.inputs], formula(n), values[n], grads[n])
         for step, n in enumerate(nodes, 1)
     ]
     return Trace(rows, output)

@@ -314,7 +314,7 @@ class Expression:
         self.text = text
         self.tensor = tensor
         self.x = x
-        self.variable = x.name
+        self.variable = x.label
         self._parameter_nodes = parameters
         self.graph = graph
         self.order = order

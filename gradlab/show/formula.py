@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.graph import Tensor, hooks
+from ..core.graph import Tensor, hooks, toposort
 
 # Precedence: higher binds tighter.
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
@@ -68,10 +68,24 @@ def _number(value: float, latex: bool) -> str:
     return text
 
 
+MAX_LENGTH = 4000  # characters of output
+MAX_WORK = 20_000  # nodes visited: a graph with shared nodes prints as a tree, which can be
+# exponentially larger than the graph (y = y*y, 26 times over), so the work is counted too
+
+
 class _Printer:
-    def __init__(self, latex: bool, limit: int = 4000) -> None:
+    def __init__(self, latex: bool, names: dict[Tensor, str], limit: int = MAX_LENGTH,
+                 work: int = MAX_WORK) -> None:
         self.latex = latex
+        self.names = names
         self.budget = limit
+        self.work = work
+
+    def spend(self) -> None:
+        """One unit of work (one node looked at); past the budget the formula is too long."""
+        self.work -= 1
+        if self.work < 0:
+            raise _TooLong
 
     def wrap(self, piece: _Piece, above: int) -> str:
         if piece.prec > above:
@@ -87,6 +101,9 @@ class _Printer:
     def symbol(self, name: str) -> str:
         if not self.latex:
             return name
+        primes = len(name) - len(name.rstrip("'"))
+        if primes:  # x' for a second node called x
+            return self.symbol(name[:-primes]) + "'" * primes
         if name in _GREEK:
             return "\\" + name
         if len(name) == 1:
@@ -98,6 +115,7 @@ class _Printer:
         return rf"\mathrm{{{escaped}}}"
 
     def show(self, node: Tensor) -> _Piece:
+        self.spend()
         piece = self._show(node)
         self.budget -= len(piece.text)
         if self.budget < 0:
@@ -110,7 +128,7 @@ class _Printer:
         if op in _TRANSPARENT:
             return self.show(ins[0])
         if op in ("Placeholder", "Variable"):
-            return _Piece(self.symbol(node.name), ATOM)
+            return _Piece(self.symbol(self.names.get(node, node.label)), ATOM)
         if op == "Const":
             return self.constant(node)
         if op == "OnesLike":
@@ -191,6 +209,7 @@ class _Printer:
         negative = False
         stack = [(node, True)]
         while stack:
+            self.spend()
             t, up = stack.pop()
             while t.op.name in _TRANSPARENT:
                 t = t.inputs[0]
@@ -241,7 +260,7 @@ class _Printer:
             elif f.op.name == "Const" and f.attrs.get("symbol"):
                 named.append(self.show(f))  # pi and e come right after the numbers
             elif f.op.name in ("Placeholder", "Variable"):
-                symbols.setdefault(f.name, [f, 0])[1] += 1
+                symbols.setdefault(self.names.get(f, f.label), [f, 0])[1] += 1
             else:
                 others.append(f)
         pieces = numbers + named
@@ -278,13 +297,36 @@ def _scalar(t: Tensor) -> float | None:
     return None
 
 
+def display_names(nodes: Any, latex: bool = False) -> dict[Tensor, str]:
+    """How to print each placeholder and Variable among ``nodes``: the name its maker
+    asked for (``x``, even when TF-style unique naming made it ``x_1``), with primes to
+    tell apart different nodes that asked for the same name (``x``, ``x′``, ``x″``)."""
+    by_label: dict[str, list[Tensor]] = {}
+    for node in nodes:
+        if node.op.name in ("Placeholder", "Variable"):
+            by_label.setdefault(node.label, []).append(node)
+    prime = "'" if latex else "′"
+    return {node: label + prime * i for label, group in by_label.items()
+            for i, node in enumerate(sorted(group, key=_creation_order))}
+
+
+def _creation_order(node: Tensor) -> int:
+    """0 for the first node asked to be called ``x``, then 1, 2 ... (``x_1``, ``x_2``)."""
+    suffix = node.name[len(node.label) + 1:] if node.name != node.label else "0"
+    return int(suffix) if suffix.isdigit() else 0
+
+
 def _render(t: Any, latex: bool) -> str:
     if not isinstance(t, Tensor):
         raise TypeError(f"expected a gradlab tensor, got {type(t).__name__}")
     try:
-        return _Printer(latex).show(t).text
+        leaves = toposort([t])
+        if len(leaves) > MAX_WORK:
+            raise _TooLong
+        return _Printer(latex, display_names(leaves, latex)).show(t).text
     except (_TooLong, RecursionError):
-        return rf"\mathrm{{{t.name}}}" if latex else f"<formula of '{t.name}' is too long to show>"
+        name = t.name.replace("_", r"\_")
+        return rf"\mathrm{{{name}}}" if latex else f"<formula of '{t.name}' is too long to show>"
 
 
 def formula(t: Tensor) -> str:
