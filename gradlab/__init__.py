@@ -19,6 +19,7 @@ The package is built in layers, each using only those below it (see ARCHITECTURE
 To learn how gradients are computed, read ``gradlab/core`` and nothing else.
 """
 
+from .compile.plan import Plan
 from .core.autodiff import gradients
 from .core.errors import (FeedError, GradlabError, NoGradientError, ShapeError,
                           UninitializedVariableError)
@@ -27,10 +28,9 @@ from .core.graph import Graph, Tensor, float32, float64, get_default_graph, rese
 from .core.ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
                        greater, greater_equal, group, identity, less, less_equal, log, log1p,
                        matmul, maximum, minimum, multiply, negative, ones, ones_like, placeholder,
-                       pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign,
-                       sin, sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh,
-                       transpose, where, zeros, zeros_like)
-from .compile.plan import Plan
+                       pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign, sin, sinh,
+                       softplus, sqrt, square, stop_gradient, subtract, tan, tanh, transpose, where,
+                       zeros, zeros_like)
 from .frontend import numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
 from .frontend.custom_ops import register_op
 from .frontend.functional import grad, value_and_grad

@@ -10,10 +10,14 @@ Bad input prints one line to stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from typing import Sequence
 
 EXIT_BAD_INPUT = 2
+MAX_POINTS = 100_000  # a plot of more points looks the same and takes much longer
+DPI_RANGE = (20, 600)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.errors import GradlabError
 
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(_protect_negative_values(list(sys.argv[1:] if argv is None else argv)))
         if args.command == "diff":
             return _diff(args)
         return _plot(args)
@@ -96,9 +100,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gradlab: error: {err}", file=sys.stderr)
     except GradlabError as err:  # ExpressionError and friends: first line is the reason
         print(f"gradlab: error: {str(err).splitlines()[0]}", file=sys.stderr)
-    except (ValueError, OSError) as err:
-        print(f"gradlab: error: {err}", file=sys.stderr)
+    except (ValueError, OSError, ArithmeticError, MemoryError, RecursionError) as err:
+        print(f"gradlab: error: {type(err).__name__}: {err}".splitlines()[0], file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _protect_negative_values(argv: list[str]) -> list[str]:
+    """``--x-range -2*pi 2*pi``: argparse takes ``-2*pi`` for an option (it knows only plain
+    negative numbers). A value after ``--x-range`` or ``--param`` that starts with ``-`` but
+    is not an option gets a leading space, which makes it a value; formulas ignore spaces."""
+    result, expect = [], 0
+    for arg in argv:
+        if expect and arg.startswith("-") and not arg.startswith("--") and arg not in ("-n", "-o", "-h"):
+            arg = " " + arg
+        expect = 2 if arg == "--x-range" else 1 if arg == "--param" else max(expect - 1, 0)
+        result.append(arg)
+    return result
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -118,8 +135,10 @@ def _plot(args: argparse.Namespace) -> int:
     from .show.expr import parse
     from .widgets.plotting import plot, render_png
 
-    if args.points < 2:
-        raise _BadInput("--points must be at least 2")
+    if not 2 <= args.points <= MAX_POINTS:
+        raise _BadInput(f"--points must be between 2 and {MAX_POINTS:,}")
+    if not DPI_RANGE[0] <= args.dpi <= DPI_RANGE[1]:
+        raise _BadInput(f"--dpi must be between {DPI_RANGE[0]} and {DPI_RANGE[1]}")
     expression = parse(args.formula)
     params = dict(args.param)
     missing = [p for p in expression.parameters if p not in params]
@@ -127,8 +146,20 @@ def _plot(args: argparse.Namespace) -> int:
         raise _BadInput(f"the formula has parameter '{missing[0]}': add --param {missing[0]}=VALUE")
     figure = plot(expression, tuple(args.x_range), orders=range(args.order + 1), n=args.points,
                   **params)
-    with open(args.output, "wb") as out:
-        out.write(render_png(figure, dpi=args.dpi))
+    png = render_png(figure, dpi=args.dpi)  # in memory first: a failure leaves the file alone
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        raise _BadInput(f"cannot write {args.output!r}: the folder {folder!r} does not exist")
+    with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".png", delete=False) as out:
+        out.write(png)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(out.name, 0o666 & ~umask)  # as a plain open() would have made it
+        os.replace(out.name, args.output)
+    except OSError:
+        os.unlink(out.name)
+        raise
     print(f"wrote {args.output}")
     return 0
 

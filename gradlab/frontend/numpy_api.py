@@ -14,8 +14,7 @@ import numpy as np
 from ..core.graph import Tensor
 from ..core.ops import (abs, add, arccos, arcsin, arctan, cos, cosh, divide, equal, exp, greater,
                         greater_equal, less, less_equal, log, log1p, matmul, maximum, minimum,
-                        multiply, negative, pow, sign, sin, sinh, sqrt, square, subtract, tan,
-                        tanh)
+                        multiply, negative, pow, sign, sin, sinh, sqrt, square, subtract, tan, tanh)
 
 _UFUNCS: dict[Any, Callable] = {
     np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,

@@ -26,7 +26,8 @@ from .expr import Expression
 from .formula import display_names, formula
 from .markup import escape
 
-_HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
+_HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D",
+                "CheckGradientShape"}
 _SYMBOLS = {
     "Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Pow": "**", "Neg": "neg", "MatMul": "@",
     "Less": "<", "LessEqual": "≤", "Greater": ">", "GreaterEqual": "≥", "Equal": "==",

@@ -18,7 +18,8 @@ from ..core.graph import Tensor, hooks, toposort
 # Precedence: higher binds tighter.
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
 
-_TRANSPARENT = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D"}
+_TRANSPARENT = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D",
+                "CheckGradientShape"}
 
 _TEXT_NAMES = {
     "Sin": "sin", "Cos": "cos", "Tan": "tan", "Asin": "arcsin", "Acos": "arccos",
