@@ -46,7 +46,11 @@ def test_diff_prints_the_formula(args, want):
     (["plot", "a*x"], "add --param a=VALUE"),
     (["plot", "x", "--x-range", "0", "pie"], "not a number: 'pie'"),
     (["plot", "x", "--order", "9"], "invalid choice"),
-    (["plot", "x", "-o", "/no/such/folder/out.png"], "No such file"),
+    (["plot", "x", "-o", "/no/such/folder/out.png"], "does not exist"),
+    (["plot", "x", "--dpi", "100000"], "--dpi must be between"),
+    (["plot", "x", "--points", "50000000"], "--points must be between"),
+    (["diff", "x**x", "--order", "2000"], "graph nodes"),
+    (["diff", "x**x**x**x**x**x**x**x", "--order", "14"], "graph nodes"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
 ])
@@ -76,3 +80,21 @@ def test_console_script_is_installed():
     assert os.path.exists(path)
     result = subprocess.run([path, "diff", "exp(2*x)"], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "2*exp(2*x)"
+
+
+def test_x_range_accepts_negative_formulas(tmp_path):
+    out = tmp_path / "wide.png"
+    result = gradlab("plot", "sin(x)", "--x-range", "-2*pi", "2*pi", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_a_failed_plot_leaves_the_old_file_alone(tmp_path):
+    out = tmp_path / "keep.png"
+    out.write_bytes(b"the old picture")
+    result = gradlab("plot", "sin(x)", "--dpi", "100000", "-o", str(out))
+    assert result.returncode == 2
+    assert out.read_bytes() == b"the old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]  # no temporary left
+    result = gradlab("plot", "sin(x)", "-o", str(out))
+    assert result.returncode == 0 and out.read_bytes()[:4] == b"\x89PNG"

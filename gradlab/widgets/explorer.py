@@ -30,8 +30,8 @@ import numpy as np
 from ..core.errors import GradlabError
 from ..show.expr import Expression, ExpressionError
 from ..show.markup import error_html, math_html, note_html
-from .plotting import (ORDER_LATEX, FunctionFigure, as_expression, evaluate_curves, robust_limits,
-                       undefined_regions)
+from .plotting import (ORDER_LATEX, PLOT_LIMIT, FunctionFigure, as_expression, evaluate_curves,
+                       robust_limits, undefined_regions)
 
 PRESETS: dict[str, str] = {
     "sine": "sin(x)",
@@ -249,7 +249,11 @@ class Explorer(widgets.VBox):
 
     def _show_note(self, x: np.ndarray, f_values: np.ndarray) -> None:
         regions = undefined_regions(x, f_values)
-        if not regions:
+        huge = np.isfinite(f_values) & (np.abs(f_values) >= PLOT_LIMIT)
+        if huge.any():
+            self.message.value = note_html(f"f is larger than {PLOT_LIMIT:.0e} at some x: too large "
+                                           "to draw there.")
+        elif not regions:
             self.message.value = ""
         elif len(regions) == 1 and regions[0] == (float(x[0]), float(x[-1])):
             self.message.value = note_html("f is not defined anywhere in this range.")

@@ -74,10 +74,15 @@ def undefined_regions(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]
     return [(float(x[start]), float(x[stop - 1])) for start, stop in zip(edges[::2], edges[1::2])]
 
 
+PLOT_LIMIT = 1e100
+"""Values this large cannot be told apart on a screen; limits ignore them (differences of
+numbers near 1e308 would overflow), so ``1e12**25*sin(x)`` still gets usable axes."""
+
+
 def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
     """y-limits that show the curves, ignoring nan/inf and the spikes near a pole."""
     values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(1)
-    values = values[np.isfinite(values)]
+    values = values[np.abs(values) < PLOT_LIMIT]  # also drops nan and inf
     if values.size == 0:
         return -1.0, 1.0
     lo, hi = float(values.min()), float(values.max())

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..core.errors import GradlabError
 from ..show.expr import ExpressionError
 from ..show.markup import error_html, math_html, note_html
 from ..show.taylor import MAX_ORDER, polynomial_latex, taylor_coefficients, taylor_polynomial
@@ -25,6 +26,7 @@ class TaylorExplorer(widgets.VBox):
     def __init__(self, f: Any = "sin(x)", x_range: tuple[float, float] = (-2 * math.pi, 2 * math.pi),
                  order: int = 3, center: float = 0.0) -> None:
         self.expression = as_expression(f)
+        self.coefficients = np.array([])
         lo, hi = float(x_range[0]), float(x_range[1])
         self.x = np.linspace(lo, hi, 400)
         self.text = widgets.Text(value=self.expression.text, description="f(x) =",
@@ -68,20 +70,27 @@ class TaylorExplorer(widgets.VBox):
         except ExpressionError as err:
             self.message.value = error_html(err, "(the plot shows the last formula that worked)")
             return
-        self.expression = expression
-        self.message.value = ""
-        self.update()
+        previous, self.expression = self.expression, expression
+        if not self.update():
+            self.expression = previous  # keep the last formula that worked
 
     def _on_change(self, change: dict) -> None:
         self.update()
 
-    def update(self) -> None:
-        """Recompute the polynomial and redraw."""
+    def update(self) -> bool:
+        """Recompute the polynomial and redraw; on an error, say so and keep the last plot.
+
+        Returns whether it redrew."""
         a, k = float(self.center.value), int(self.order.value)
-        self.coefficients = taylor_coefficients(self.expression, a, k)
-        with np.errstate(all="ignore"):
-            (f_values,) = self.expression.evaluate(self.x, (0,))
-            t_values = taylor_polynomial(self.coefficients, a, self.x)
+        try:
+            with np.errstate(all="ignore"):
+                coefficients = taylor_coefficients(self.expression, a, k)
+                (f_values,) = self.expression.evaluate(self.x, (0,))
+                t_values = taylor_polynomial(coefficients, a, self.x)
+        except (GradlabError, ValueError, ArithmeticError) as err:  # a budget, a huge number
+            self.message.value = error_html(err, "(the plot shows the last one that worked)")
+            return False
+        self.coefficients = coefficients
         self._f_line.set_data(self.x, np.where(np.isfinite(f_values), f_values, np.nan))
         if np.all(np.isfinite(self.coefficients)):
             self._t_line.set_data(self.x, t_values)
@@ -98,6 +107,7 @@ class TaylorExplorer(widgets.VBox):
         self.ax.set_ylim(low - 0.5 * (high - low), high + 0.5 * (high - low))
         self.figure.canvas.draw()
         self.image.value = canvas_png(self.figure.canvas)
+        return True
 
 
 def explore_taylor(f: Any = "sin(x)", x_range: tuple[float, float] = (-2 * math.pi, 2 * math.pi),
