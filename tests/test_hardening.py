@@ -6,6 +6,7 @@ where the engine used to give a wrong answer. Budgets are checked by node and st
 counts, never by the clock.
 """
 
+import re
 import tracemalloc
 from html.parser import HTMLParser
 
@@ -246,3 +247,67 @@ def test_two_nodes_with_one_name_are_told_apart():
     assert gl.to_latex(y) == r"x \sin\left(x'\right)"
     trace = gl.trace(y, {first: 1.0, second: 2.0})
     assert {row.name for row in trace.rows if row.op == "Placeholder"} == {"x", "x′"}
+
+
+# -- smaller items ---------------------------------------------------------------------------
+
+def test_a_huge_literal_constant_keeps_plot_limits_usable():
+    f = "1e12**25*1e8*sin(x)"
+    explorer = gl.explore(f)
+    low, high = explorer._plot.axes["f"].get_ylim()
+    assert np.isfinite(low) and np.isfinite(high)
+    assert "too large" in explorer.message.value
+    taylor = gl.explore_taylor(f)  # no ValueError escapes
+    assert taylor.image.value[:4] == b"\x89PNG"
+
+
+def test_a_pole_is_a_gap_not_a_vertical_line():
+    explorer = gl.explore("1/(x-1)", x_range=(0, 2))
+    x, y = (np.asarray(a, dtype=float) for a in explorer._plot.lines[0].get_data())
+    left, right = x < 1, x > 1
+    assert np.isnan(y[left][-1]) and np.isnan(y[right][0])  # the two points beside the pole
+    assert np.isfinite(y[left][:-1]).all() and np.isfinite(y[right][1:]).all()
+    smooth = gl.explore("tanh(3*x)", x_range=(-2, 2))  # steep, but no pole: not broken
+    assert np.isfinite(smooth._plot.lines[0].get_data()[1]).all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(n=-5), "number of points"),
+    (dict(n=10**9), "number of points"),
+    (dict(x_range=(-1e308, 1e308)), "x_range must be"),
+    (dict(x_range=(1.0, 0.0)), "x_range must be"),
+    (dict(orders=(0, 7)), "orders are 0"),
+])
+def test_the_explorer_refuses_bad_arguments_clearly(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        gl.explore("sin(x)", **kwargs)
+
+
+def test_switching_every_order_off_says_what_to_do():
+    explorer = gl.explore("sin(x)")
+    for toggle in explorer.order_toggles.values():
+        toggle.value = False
+    assert "Nothing is switched on" in explorer.message.value
+    explorer.tangent_slider.value = 2.0  # still no traceback
+    explorer.order_toggles[0].value = True
+    assert "Nothing" not in explorer.message.value
+
+
+def test_a_flat_sum_of_many_terms_is_not_deep_nesting():
+    assert gl.parse("+".join(["x"] * 41))(1.0) == 41.0
+    assert gl.parse("*".join(["x"] * 200)).derivative()(1.0) == 200.0
+    with pytest.raises(gl.ExpressionError, match="too many nested brackets"):
+        gl.parse("sin(" * 41 + "x" + ")" * 41)
+
+
+@pytest.mark.parametrize("text, hint", [("2x", "write 2*x"), ("x + 3sin(x)", "write 3*sin"),
+                                        ("2.5x", "write 2.5*x")])
+def test_a_missing_times_sign_gets_a_hint(text, hint):
+    with pytest.raises(gl.ExpressionError, match=re.escape(hint)):
+        gl.parse(text)
+
+
+def test_a_descent_that_never_moved_does_not_claim_to_converge():
+    result = gl.descent_path("sign(x)", 1.0, 0.1, 20)
+    assert result.status == "stuck" and "did not move" in result.message
+    assert gl.descent_path("x**2", 1.0, 0.1, 300).status == "converged"

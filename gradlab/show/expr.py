@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -37,6 +38,7 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_PARAMETERS = 12
 MAX_NUMBER = 1e12
+_NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)")
 MAX_DERIVATIVE_NODES = 50_000
 """All derivatives of one formula together may build at most this many nodes: enough for
 the 8th derivative of ``x**x`` (about 20,000 nodes in its graph), which takes a few tenths
@@ -228,6 +230,11 @@ def _syntax_tree(text: str, source: str, columns: list[int]) -> ast.expr:
         offset = (err.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         position = columns[min(max(offset, 0), len(columns) - 1)]
         reason = (err.msg or "invalid syntax").replace("perhaps you forgot a comma?", "").strip()
+        juxtaposed = _NUMBER_THEN_NAME.search(text)
+        if juxtaposed and "literal" in reason:  # 2x: Python's "invalid decimal literal"
+            number, name = juxtaposed.group(1), juxtaposed.group(2)
+            raise ExpressionError(f"write {number}*{name} for a product: a number and a name "
+                                  "need a * between them", text, juxtaposed.start(2)) from None
         if reason.startswith("invalid syntax"):
             reason = "this is not a formula gradlab can read (check brackets and operators)"
         raise ExpressionError(reason, text, position) from None
@@ -245,12 +252,23 @@ def _syntax_tree(text: str, source: str, columns: list[int]) -> ast.expr:
 
 
 def _depth(node: ast.AST) -> int:
+    """How deeply the formula nests. A chain such as ``a + b - c + d`` or ``a*b/c*d`` counts
+    as one level however long it is (Python reads it as a left-leaning tree), so a flat
+    sum of many terms is not mistaken for deep nesting; the length limit bounds it."""
     deepest, stack = 0, [(node, 1)]
     while stack:
         current, level = stack.pop()
         deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in ast.iter_child_nodes(current))
+        for child in ast.iter_child_nodes(current):
+            chained = (isinstance(current, ast.BinOp) and child is current.left
+                       and isinstance(child, ast.BinOp) and _family(child.op) == _family(current.op))
+            stack.append((child, level if chained else level + 1))
     return deepest
+
+
+def _family(op: ast.operator) -> str:
+    return "sum" if isinstance(op, (ast.Add, ast.Sub)) else "product" if isinstance(
+        op, (ast.Mult, ast.Div)) else type(op).__name__
 
 
 def parse(text: str, variable: str = "x") -> "Expression":

@@ -44,7 +44,7 @@ class DescentResult:
 
     path: np.ndarray  # x_0, x_1, ... (or (W, b) pairs for the regression)
     losses: np.ndarray  # the loss at each iterate
-    status: str  # "converged", "still moving", "oscillating", "diverged" or "undefined"
+    status: str  # "converged", "still moving", "oscillating", "diverged", "stuck" or "undefined"
     message: str
 
 
@@ -56,6 +56,10 @@ def _verdict(path: np.ndarray, losses: np.ndarray, steps: int) -> tuple[str, str
     if blew_up or growing:
         return "diverged", (f"diverged: after {len(path) - 1} steps each step overshoots more "
                             "than the last (the learning rate is too large)")
+    if steps > 0 and np.all(path == path[0]):
+        return "stuck", ("did not move: the slope is exactly 0 at the start. That happens at a "
+                         "minimum, but also at a maximum, on a flat stretch, and everywhere for a "
+                         "function such as sign(x) whose derivative is 0: try another start")
     moves = np.abs(np.diff(losses[-3:])) if len(losses) > 2 else np.array([np.inf])
     scale = max(1.0, abs(float(losses[-1])))
     if np.all(moves < 1e-6 * scale):
@@ -237,7 +241,7 @@ class DescentExplorer(widgets.VBox):
                 ax.set_ylim(lo / 1.5, hi * 1.5)
             else:
                 ax.set_ylim(*robust_limits(finite))
-        colour = {"converged": GOOD, "still moving": NOTE, "oscillating": NOTE,
+        colour = {"converged": GOOD, "still moving": NOTE, "oscillating": NOTE, "stuck": NOTE,
                   "diverged": ERROR, "undefined": ERROR}
         self.status.value = note_html(self.result.message, colour[self.result.status], bold=True)
         self.figure.canvas.draw()

@@ -66,6 +66,10 @@ def _set_bounds(slider: Any, lo: float, hi: float) -> None:
     slider.step = (hi - lo) / 400
 
 
+MAX_X = 1e100  # |x| beyond this: the spacing of floats is too coarse for a plot
+MAX_POINTS = 100_000
+
+
 class Explorer(widgets.VBox):
     """A live plot of f, f' (and f'', f''') with a text box, sliders and a tangent.
 
@@ -81,10 +85,17 @@ class Explorer(widgets.VBox):
                  figsize: tuple[float, float] = (6.8, 4.2), tangent: bool = True) -> None:
         self.expression: Expression = as_expression(f)
         lo, hi = float(x_range[0]), float(x_range[1])
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise ValueError(f"x_range must be two finite numbers, low then high: {x_range!r}")
+        if not (abs(lo) <= MAX_X and abs(hi) <= MAX_X and lo < hi):
+            raise ValueError(f"x_range must be two numbers between -{MAX_X:.0e} and {MAX_X:.0e}, "
+                             f"low then high: {x_range!r}")
         if backend not in ("png", "ipympl"):
             raise ValueError("backend is 'png' (default) or 'ipympl' (zoom and pan)")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_POINTS:
+            raise ValueError(f"n (the number of points) must be a whole number from 2 to "
+                             f"{MAX_POINTS:,}, not {n!r}")
+        bad_orders = [k for k in orders if k not in range(4)]
+        if bad_orders:
+            raise ValueError(f"orders are 0 (f), 1, 2 and 3, not {bad_orders[0]!r}")
         self.n = int(n)
         self.backend = backend
         self.render_count = 0  # full redraws (new axes)
@@ -210,7 +221,7 @@ class Explorer(widgets.VBox):
     def _on_widen(self, button: Any = None) -> None:
         slider = self.range_slider
         span = slider.max - slider.min
-        _set_bounds(slider, slider.min - span / 2, slider.max + span / 2)
+        _set_bounds(slider, max(slider.min - span / 2, -MAX_X), min(slider.max + span / 2, MAX_X))
 
     def _on_orders(self, change: dict) -> None:
         self._guarded(lambda: (self._update_formulas(), self._redraw(full=True, relayout=True)))
@@ -274,6 +285,9 @@ class Explorer(widgets.VBox):
             plot.set_curves(x, {k: values[k] for k in orders})
             self._show_note(x, values[0])
             self._values = values
+        if not orders:
+            self.message.value = note_html("Nothing is switched on: press f, f′, f″ or f‴ "
+                                           "above to see a curve.")
         self._set_tangent(params)
         f_limits = robust_limits(*[self._values[k] for k in orders if k == 0])
         d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])

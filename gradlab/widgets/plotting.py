@@ -95,6 +95,29 @@ def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def break_jumps(y: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
+    """``y`` with a gap where it jumps across a pole, such as that of ``1/(x-1)``: between
+    two neighbouring points the curve changes sign by more than half the view, and on
+    both sides it was growing fast towards the jump (or it leaves beyond one edge of the
+    axes and comes back beyond the other). Joining those two points would draw a false
+    vertical line; the gap is what the function does."""
+    lo, hi = limits
+    with np.errstate(invalid="ignore"):
+        a, b = y[:-1], y[1:]
+        jump = ((a > hi) & (b < lo)) | ((a < lo) & (b > hi))
+        if y.size >= 4:
+            size = np.abs(y)
+            growing = np.zeros_like(jump)
+            growing[1:-1] = (size[1:-2] > 1.5 * size[:-3]) & (size[2:-1] > 1.5 * size[3:])
+            jump |= (np.sign(a) * np.sign(b) < 0) & (np.abs(b - a) > 0.5 * (hi - lo)) & growing
+    if not jump.any():
+        return y
+    y = y.copy()
+    y[:-1][jump] = np.nan
+    y[1:][jump] = np.nan
+    return y
+
+
 class FunctionFigure:
     """A persistent figure of f (top panel) and its derivatives (bottom panel).
 
@@ -199,6 +222,10 @@ class FunctionFigure:
         self.axes["f"].set_xlim(*x_range)
         self.axes["f"].set_ylim(*f_limits)
         self.axes["d"].set_ylim(*d_limits)
+        for k, line in self.lines.items():  # a pole is a gap, not a vertical line
+            x, y = line.get_data()
+            if len(x):
+                line.set_data(x, break_jumps(np.asarray(y, dtype=float), f_limits if k == 0 else d_limits))
         self.axes["d"].set_visible(any(k > 0 for k in self.orders))
 
     # -- output ------------------------------------------------------------------
