@@ -21,16 +21,16 @@ To learn how gradients are computed, read ``gradlab/core`` and nothing else.
 
 from .compile.plan import Plan
 from .core.autodiff import gradients
-from .core.errors import (FeedError, GradlabError, NoGradientError, ShapeError,
+from .core.errors import (BudgetError, FeedError, GradlabError, NoGradientError, ShapeError,
                           UninitializedVariableError)
 from .core.evaluate import evaluate
 from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
 from .core.ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
                        greater, greater_equal, group, identity, less, less_equal, log, log1p,
-                       matmul, maximum, minimum, multiply, negative, ones, ones_like, placeholder,
-                       pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign, sin, sinh,
-                       softplus, sqrt, square, stop_gradient, subtract, tan, tanh, transpose, where,
-                       zeros, zeros_like)
+                       matmul, maximum, minimum, multiply, negative, not_equal, ones, ones_like,
+                       placeholder, pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign, sin,
+                       sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh, transpose,
+                       where, zeros, zeros_like)
 from .frontend import numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
 from .frontend.custom_ops import register_op
 from .frontend.functional import grad, value_and_grad
@@ -71,7 +71,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
-    "DerivativeCheck", "DescentExplorer", "Explorer", "Expression", "GraphDrawing", "PRESETS",
+    "BudgetError", "DerivativeCheck", "DescentExplorer", "Explorer", "Expression", "GraphDrawing", "PRESETS",
     "TaylorExplorer", "Trace", "descent_path", "explore", "explore_descent", "explore_taylor",
     "plot", "taylor_coefficients", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
@@ -79,7 +79,7 @@ __all__ = [
     "formula", "get_default_graph", "get_default_session", "global_variables",
     "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
     "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",
-    "multiply", "negative", "ones", "ones_like", "parse", "placeholder", "pow", "reduce_mean", "reduce_sum",
+    "multiply", "negative", "not_equal", "ones", "ones_like", "parse", "placeholder", "pow", "reduce_mean", "reduce_sum",
     "register_op", "relu", "reset_default_graph", "reshape", "sigmoid", "sign", "sin", "sinh",
     "softplus", "sqrt", "square", "stop_gradient", "subtract", "tan", "tanh", "to_latex", "trace",
     "train", "trainable_variables", "transpose", "value_and_grad", "variables_initializer",

@@ -166,3 +166,12 @@ def test_the_checker_accepts_a_clean_package():
         "gradlab.show.formula": "from ..core.graph import Tensor\nimport matplotlib\n",
     }
     assert violations(sources, CORE_PACKAGES) == []
+
+
+def test_every_public_name_resolves():
+    import gradlab as gl
+
+    missing = [name for name in gl.__all__ if not hasattr(gl, name)]
+    assert missing == []
+    assert {"Session", "gradients", "placeholder", "train", "explore", "evaluate"} <= set(gl.__all__) | {"train"}
+    assert gl.train.GradientDescentOptimizer  # tf.train.* as in TensorFlow 1
