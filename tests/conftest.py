@@ -1,13 +1,21 @@
 """Shared test set-up: a non-interactive matplotlib backend and a fresh graph per test."""
 
+import os
+
 import matplotlib
 import pytest
+from hypothesis import Phase, settings
 
 # Set the backend here, not with MPLBACKEND: notebook kernels started by nbval would
 # inherit the variable and their inline figures would disappear.
 matplotlib.use("Agg")
 
 import gradlab as gl  # noqa: E402
+
+# scripts/mutate.py only needs to know whether a test fails: no shrinking, no example database
+settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                          database=None, deadline=None)
+settings.load_profile(os.environ.get("GRADLAB_HYPOTHESIS", "default"))
 
 
 @pytest.fixture(autouse=True)

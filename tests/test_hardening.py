@@ -49,6 +49,7 @@ def _typed_into(widget, text):
     return _html_values(widget)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make", [
     lambda: gl.explore("sin(x)"),
     lambda: gl.explore_descent("x**2"),
@@ -77,6 +78,7 @@ def test_a_self_check_escapes_the_message_of_a_students_exception():
 
 # -- budgets against exponential growth ---------------------------------------------------
 
+@pytest.mark.slow
 def test_derivatives_stay_within_the_node_budget_and_say_so():
     e = gl.parse("x**x")
     before = e.graph.node_count
@@ -86,6 +88,7 @@ def test_derivatives_stay_within_the_node_budget_and_say_so():
     assert e.graph.node_count - before <= gl.show.expr.MAX_DERIVATIVE_NODES + 1
 
 
+@pytest.mark.slow
 def test_a_power_tower_is_refused_early_not_after_minutes():
     tower = gl.parse("x**x**x**x**x**x**x**x")
     with pytest.raises(gl.ExpressionError, match="graph nodes"):
@@ -93,6 +96,7 @@ def test_a_power_tower_is_refused_early_not_after_minutes():
     assert tower.graph.node_count < gl.show.expr.MAX_DERIVATIVE_NODES + 500
 
 
+@pytest.mark.slow
 def test_the_taylor_widget_refuses_a_costly_order_and_keeps_its_plot():
     widget = gl.explore_taylor("x**x**x**x**x**x**x**x", x_range=(0.5, 1.5), order=2, center=1.0)
     png = widget.image.value
@@ -130,6 +134,7 @@ def test_formulas_of_shared_products_stop_after_a_bounded_amount_of_work():
 
 # -- memory and compile time --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_first_run_frees_values_after_their_last_use():
     n = 2**17
     e = gl.parse("x**x**x**x**x**x**x**x")
@@ -145,6 +150,7 @@ def test_the_first_run_frees_values_after_their_last_use():
     assert peak < 200, f"{peak:.0f} arrays alive at once"  # it was about 750
 
 
+@pytest.mark.slow
 def test_compiling_a_long_chain_is_linear():
     # the gradient of x**7001 written as a chain of 7000 products: over 20,000 steps
     x = gl.placeholder(name="x")
@@ -251,6 +257,7 @@ def test_two_nodes_with_one_name_are_told_apart():
 
 # -- smaller items ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_huge_literal_constant_keeps_plot_limits_usable():
     f = "1e12**25*1e8*sin(x)"
     explorer = gl.explore(f)
@@ -261,6 +268,7 @@ def test_a_huge_literal_constant_keeps_plot_limits_usable():
     assert taylor.image.value[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_a_pole_is_a_gap_not_a_vertical_line():
     explorer = gl.explore("1/(x-1)", x_range=(0, 2))
     x, y = (np.asarray(a, dtype=float) for a in explorer._plot.lines[0].get_data())
@@ -271,6 +279,7 @@ def test_a_pole_is_a_gap_not_a_vertical_line():
     assert np.isfinite(smooth._plot.lines[0].get_data()[1]).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kwargs, message", [
     (dict(n=-5), "number of points"),
     (dict(n=10**9), "number of points"),
@@ -283,6 +292,7 @@ def test_the_explorer_refuses_bad_arguments_clearly(kwargs, message):
         gl.explore("sin(x)", **kwargs)
 
 
+@pytest.mark.slow
 def test_switching_every_order_off_says_what_to_do():
     explorer = gl.explore("sin(x)")
     for toggle in explorer.order_toggles.values():

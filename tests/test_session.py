@@ -224,6 +224,7 @@ def test_runtime_errors_name_the_node_and_line():
     assert "MatMul" in str(err.value) and "c = a @ b" in str(err.value)
 
 
+@pytest.mark.slow
 def test_deep_graphs_need_no_recursion():
     x = gl.placeholder(name="x")
     y = x

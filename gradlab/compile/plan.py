@@ -389,15 +389,16 @@ def _spec_sum_to_like(step: Step, args: tuple, slots: dict) -> Any:
     r, out, a = args
     r_shape = slots[step.args[0]].shape
     out_shape, a_shape = slots[step.args[1]].shape, slots[step.args[2]].shape
+    dtype = slots[step.out].dtype
     if out_shape == a_shape:  # nothing was broadcast: the gradient passes through,
         if r_shape == a_shape:
             return r
-        fn = functools.partial(np.broadcast_to, shape=a_shape)  # at its full shape
+        fn = lambda v: np.broadcast_to(np.asarray(v, dtype), a_shape)  # noqa: E731  (full shape)
     elif r_shape == out_shape:
         fn = functools.partial(sum_to_shape, shape=a_shape)
     else:
-        fn = lambda v: sum_to_shape(np.broadcast_to(v, out_shape), a_shape)  # noqa: E731
-    return Step(fn, (r,), step.out, step.node, ("SumTo", r_shape, out_shape, a_shape))
+        fn = lambda v: sum_to_shape(np.broadcast_to(np.asarray(v, dtype), out_shape), a_shape)  # noqa: E731
+    return Step(fn, (r,), step.out, step.node, ("SumTo", r_shape, out_shape, a_shape, dtype.str))
 
 
 def _spec_broadcast_like(step: Step, args: tuple, slots: dict) -> Any:

@@ -136,6 +136,7 @@ def sum_to_shape(value: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def _sum_to_like(r: Any, out: Any, a: Any) -> np.ndarray:
+    r = np.asarray(r, dtype=np.result_type(r, out))  # a Python number takes out's dtype
     return sum_to_shape(np.broadcast_to(r, np.shape(out)), np.shape(a))
 
 

@@ -124,7 +124,8 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
     close = np.isclose(yours, expected, rtol=rtol, atol=atol) | ~valid
     if close.all():
         return DerivativeCheck(True, f"matches on {where}", points, yours, expected)
-    i = int(np.argmin(close))
+    error = np.where(close, 0.0, np.abs(yours - expected) / (atol + rtol * np.abs(expected)))
+    i = int(np.argmax(np.where(np.isnan(error), np.inf, error)))  # the worst point
     message = (f"differs at x = {_fmt(points[i])}: you have {_fmt(yours[i])}, "
                f"expected {_fmt(expected[i])}")
     return DerivativeCheck(False, message, points, yours, expected)

@@ -1,0 +1,280 @@
+"""Mutation testing: plant one small bug at a time and check that some test fails.
+
+    python scripts/mutate.py                 # every area, two mutants at a time
+    python scripts/mutate.py --area parser   # one area
+    python scripts/mutate.py --list          # only list the mutants
+    python scripts/mutate.py --limit 40      # a quick sample (spread over the areas)
+
+A *mutant* is the package with one deliberate change of the kind a tired contributor
+might make: ``+`` for ``-``, ``*`` for ``/``, ``<`` for ``<=``, a sign dropped, a
+number nudged, ``and`` for ``or``, a rewrite that returns nothing, an op moved out
+of a set. For each mutant the fast tests run (``-x``: the first failure ends the
+run). If some test fails the mutant is *killed*; if all pass it *survived*, which
+means no test would notice that bug. The script prints a table of killed/total per
+area and lists the survivors with their file, line and change.
+
+The mutants are made from the syntax tree (``ast``) of selected parts of the
+package: the op table's rules and numpy kernels, the simplification rewrites,
+reverse mode, the reference evaluator, the plan compiler and its passes, the
+parser's refusals and the derivative checks. Strings (messages) are never mutated.
+Each worker runs in its own copy of the repository, so the work tree is never
+touched. Hypothesis runs without shrinking (``GRADLAB_HYPOTHESIS=mutation``), since
+a mutation run only needs to know *whether* a test fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# area -> (file, which top-level definitions to mutate: None means all of them)
+AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
+    "gradient rules": [("gradlab/core/ops.py", None)],
+    "simplification": [("gradlab/core/simplify.py", None)],
+    "reverse mode": [("gradlab/core/autodiff.py", None), ("gradlab/core/evaluate.py", None)],
+    "plan optimiser": [("gradlab/compile/optimize.py", None),
+                       ("gradlab/compile/plan.py", {"_merge", "_spec_sum_to_like",
+                                                    "_spec_broadcast_like", "_spec_reshape",
+                                                    "_spec_same_shape", "_SPECIALIZE", "Plan",
+                                                    "_generate", "_frozen"})],
+    "parser": [("gradlab/show/expr.py", {"_Reader", "_prepare", "_syntax_tree", "_depth",
+                                         "_family", "parse", "_REFUSED", "_OPERATORS"})],
+    "checks": [("gradlab/show/check.py", None)],
+}
+
+TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_shapes.py",
+         "tests/test_reference_evaluator.py", "tests/test_plan_optimizer.py",
+         "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py",
+         "tests/test_sympy_oracle.py", "tests/test_expr.py",
+         "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py"]
+FIRST = {  # the tests most likely to catch a bug in an area run first
+    "gradient rules": "tests/test_op_gradients.py", "simplification": "tests/test_simplify.py",
+    "parser": "tests/test_expr.py", "checks": "tests/test_show.py",
+    "plan optimiser": "tests/test_plan_optimizer.py",
+}
+
+_SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+         ast.Pow: ast.Mult, ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv}
+_COMPARE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+            ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In,
+            ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+
+
+@dataclass
+class Mutant:
+    area: str
+    path: str
+    line: int
+    start: tuple[int, int]  # (line, column) of the replaced source, 1-based line
+    end: tuple[int, int]
+    original: str
+    replacement: str
+    outcome: str = ""  # killed, survived, timeout or error
+
+
+def _segment(lines: list[str], node: ast.AST) -> str:
+    return ast.get_source_segment("".join(lines), node) or ""
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _top_name(node: ast.AST, parents: dict) -> str | None:
+    """The name of the top-level definition (def, class or assignment) holding ``node``."""
+    while node in parents and not isinstance(parents[node], ast.Module):
+        node = parents[node]
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+        return getattr(target, "id", None)
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):  # defop(...) rows
+        return "<call>"
+    return None
+
+
+def _skipped(node: ast.AST, parents: dict) -> bool:
+    """Inside a message, an annotation, a docstring or a raise: no numeric meaning."""
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, (ast.JoinedStr, ast.Raise)):
+            return True
+        if isinstance(parent, (ast.arg, ast.AnnAssign)) and node is getattr(parent, "annotation", None):
+            return True
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is parent.returns:
+            return True
+        node = parent
+    return False
+
+
+def _variants(node: ast.AST, lines: list[str]) -> list[str]:
+    """The mutated source texts for one node (each wrapped in parentheses)."""
+    out = []
+    if isinstance(node, ast.BinOp) and type(node.op) in _SWAP:
+        out.append(ast.BinOp(node.left, _SWAP[type(node.op)](), node.right))
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        out.append(node.operand)  # a dropped sign
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        out.append(node.operand)
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        out.append(ast.Compare(node.left, [_COMPARE[type(node.ops[0])]()], node.comparators))
+    elif isinstance(node, ast.BoolOp):
+        other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        out.append(ast.BoolOp(other, node.values))
+    elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        v = node.value
+        out.append(ast.Constant(v + 1 if v in (0, -1) or isinstance(v, int) else v * 2))
+    elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        out.append(ast.Constant(not node.value))
+    elif isinstance(node, ast.Set) and all(isinstance(e, ast.Constant) for e in node.elts):
+        for i in range(len(node.elts)):  # an op missing from a set such as _ODD
+            out.append(ast.Set(node.elts[:i] + node.elts[i + 1:]) if len(node.elts) > 1
+                       else ast.Call(ast.Name("set"), [], []))
+    elif isinstance(node, ast.Return) and node.value is not None:
+        return ["return None"]
+    return ["(" + ast.unparse(ast.fix_missing_locations(v)) + ")" for v in out]
+
+
+def find_mutants(areas: list[str]) -> list[Mutant]:
+    mutants = []
+    for area in areas:
+        for path, wanted in AREAS[area]:
+            source = (ROOT / path).read_text()
+            lines = source.splitlines(True)
+            tree = ast.parse(source)
+            parents = _parents(tree)
+            docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                          if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module))
+                          and n.body and isinstance(n.body[0], ast.Expr)}
+            for node in ast.walk(tree):
+                if not hasattr(node, "lineno") or id(node) in docstrings or _skipped(node, parents):
+                    continue
+                if wanted is not None and _top_name(node, parents) not in wanted:
+                    continue
+                if isinstance(node, ast.Return) and not area == "simplification":
+                    continue  # "no rewrite" is a mutation of rewrite rules only
+                if isinstance(node, ast.Constant) and isinstance(parents.get(node), ast.keyword) \
+                        and parents[node].arg in ("name", "stacklevel"):
+                    continue
+                original = _segment(lines, node)
+                for replacement in _variants(node, lines):
+                    mutants.append(Mutant(area, path, node.lineno,
+                                          (node.lineno, node.col_offset),
+                                          (node.end_lineno, node.end_col_offset),
+                                          original, replacement))
+    return mutants
+
+
+def _apply(source: str, mutant: Mutant) -> str:
+    lines = source.splitlines(True)
+    (l1, c1), (l2, c2) = mutant.start, mutant.end
+    before = "".join(lines[: l1 - 1]) + lines[l1 - 1][:c1]
+    after = lines[l2 - 1][c2:] + "".join(lines[l2:])
+    return before + mutant.replacement + after
+
+
+def _worker_copy(index: int) -> Path:
+    target = Path(tempfile.gettempdir()) / f"gradlab-mutate-{index}"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
+        ".git", "artifacts", "__pycache__", ".hypothesis", "*.egg-info", "build", "dist"))
+    return target
+
+
+def _run_tests(copy: Path, area: str, timeout: float) -> str:
+    order = [FIRST[area]] if area in FIRST else []
+    order += [t for t in TESTS if t not in order and (copy / t).exists()]
+    env = dict(os.environ, PYTHONPATH=str(copy), GRADLAB_HYPOTHESIS="mutation",
+               PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               "-p", "no:randomly", "-o", "addopts=", "-m", "not slow", *order]
+    try:
+        result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True,
+                                timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout"  # an endless loop is a bug the tests noticed, in a way
+    if result.returncode == 0:
+        return "survived"
+    return "killed" if result.returncode == 1 else f"error {result.returncode}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--area", action="append", choices=sorted(AREAS), help="only this area")
+    parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--limit", type=int, default=0, help="run an even sample of N mutants")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
+    parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
+    args = parser.parse_args(argv)
+    mutants = find_mutants(args.area or list(AREAS))
+    if args.limit and args.limit < len(mutants):
+        stride = len(mutants) / args.limit
+        mutants = [mutants[int(i * stride)] for i in range(args.limit)]
+    if args.list:
+        for m in mutants:
+            print(f"{m.area:15} {m.path}:{m.line}  {m.original[:50]!r} -> {m.replacement[:50]!r}")
+        print(f"{len(mutants)} mutants")
+        return 0
+
+    copies = [_worker_copy(i) for i in range(args.jobs)]
+    free = list(copies)
+    baseline = _run_tests(copies[0], "checks", 600)
+    if baseline != "survived":
+        print(f"the unmutated tests do not pass in the copy ({baseline}); fix that first")
+        return 2
+    started = time.perf_counter()
+
+    def run(mutant: Mutant) -> Mutant:
+        copy = free.pop()
+        target = copy / mutant.path
+        original = target.read_text()
+        try:
+            target.write_text(_apply(original, mutant))
+            mutant.outcome = _run_tests(copy, mutant.area, args.timeout)
+        finally:
+            target.write_text(original)
+            free.append(copy)
+        return mutant
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for mutant in pool.map(run, mutants):
+            done += 1
+            if mutant.outcome == "survived":
+                print(f"  survived: {mutant.path}:{mutant.line}  {mutant.original[:60]!r} -> "
+                      f"{mutant.replacement[:60]!r}", flush=True)
+            if done % 25 == 0:
+                print(f"[{done}/{len(mutants)} in {time.perf_counter() - started:.0f} s]", flush=True)
+
+    print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s\n")
+    print(f"| area | killed | total | score |\n|---|---|---|---|")
+    for area in AREAS:
+        mine = [m for m in mutants if m.area == area]
+        if mine:
+            killed = sum(m.outcome != "survived" for m in mine)
+            print(f"| {area} | {killed} | {len(mine)} | {100 * killed / len(mine):.1f}% |")
+    out = ROOT / args.json
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps([asdict(m) for m in mutants], indent=1))
+    for copy in copies:
+        shutil.rmtree(copy, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,214 @@
+"""General tests that fail when a rule, a rewrite or a plan pass is subtly wrong.
+
+They were written against the survivors of ``scripts/mutate.py`` (small planted bugs that
+no test noticed), but each one checks a property, not a particular bug:
+
+* every build-time rewrite gives numpy's values, in float64 and float32, and the
+  simple formula it promises;
+* every elementwise op, at ``-u`` and at ``2u``, gives the same f, f' and f'' through
+  the compiled plan as through the reference evaluator (signs carried through odd and
+  even functions, factors through powers);
+* second derivatives through reductions with axes, broadcasting, reshapes and matrix
+  products equal central differences of the first derivative;
+* plans on large arrays, in float32 and on views, leave feeds and constants alone, and
+  fetched arrays belong to the caller;
+* the compiled function is what runs, not a silent fallback to the interpreter;
+* the checks catch a derivative that is off by 1e-4 relative and name the worst x.
+"""
+
+import numpy as np
+import pytest
+
+import gradlab as gl
+from gradlab.compile.plan import Plan
+
+RNG = np.random.default_rng(7)
+VALUES = np.concatenate([RNG.uniform(-3, 3, 7), [-1.0, 0.5, 2.0]])
+
+
+def _run(fetches, feeds):
+    with gl.Session() as session:
+        return session.run(fetches, feeds)
+
+
+# -- build-time rewrites -------------------------------------------------------------------
+
+REWRITES = [  # (build, numpy, the formula the rewrite promises)
+    (lambda a, b: 0 + a, lambda a, b: a, "a"),
+    (lambda a, b: a + 0, lambda a, b: a, "a"),
+    (lambda a, b: a + (-b), lambda a, b: a - b, "a - b"),
+    (lambda a, b: (-a) + b, lambda a, b: b - a, "b - a"),
+    (lambda a, b: a - 0, lambda a, b: a, "a"),
+    (lambda a, b: 0 - a, lambda a, b: -a, "-a"),
+    (lambda a, b: a - (-b), lambda a, b: a + b, "a + b"),
+    (lambda a, b: 1 * a, lambda a, b: a, "a"),
+    (lambda a, b: a * 1, lambda a, b: a, "a"),
+    (lambda a, b: -1 * a, lambda a, b: -a, "-a"),
+    (lambda a, b: a * -1, lambda a, b: -a, "-a"),
+    (lambda a, b: a * 2, lambda a, b: 2 * a, "2*a"),
+    (lambda a, b: 2 * (3 * a), lambda a, b: 6 * a, "6*a"),
+    (lambda a, b: a / 1, lambda a, b: a, "a"),
+    (lambda a, b: -(-a), lambda a, b: a, "a"),
+    (lambda a, b: a**1, lambda a, b: a, "a"),
+    (lambda a, b: (a**2) ** 3, lambda a, b: a**6, "a**6"),
+    (lambda a, b: (a * b) * 1 - 0, lambda a, b: a * b, "a*b"),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("build, reference, text", REWRITES)
+def test_every_rewrite_keeps_numpys_values_and_gives_its_formula(build, reference, text, dtype):
+    a = gl.placeholder(dtype, name="a")
+    b = gl.placeholder(dtype, name="b")
+    y = build(a, b)
+    assert gl.formula(y) == text
+    av, bv = VALUES.astype(dtype), VALUES[::-1].astype(dtype)
+    got = _run(y, {a: av, b: bv})
+    np.testing.assert_allclose(got, reference(av, bv), rtol=1e-6 if dtype == np.float32 else 1e-15)
+    assert np.asarray(got).dtype == dtype
+
+
+def test_folded_constants_and_their_dtypes():
+    x = gl.placeholder(np.float32, name="x")
+    assert gl.formula(2 * x * 3) == "6*x"
+    y = (2.0 + 3.0) * x
+    assert y.dtype == np.float32 and gl.formula(y) == "5*x"
+    assert (gl.constant(2.0) * 3).value == 6.0
+    assert (gl.constant(8.0) / 2 - 1).value == 3.0
+
+
+# -- every op at -u and 2u, through the compiled plan -------------------------------------
+
+UNARY = {
+    "sin": gl.sin, "cos": gl.cos, "tan": gl.tan, "arctan": gl.arctan, "sinh": gl.sinh,
+    "cosh": gl.cosh, "tanh": gl.tanh, "exp": gl.exp, "square": gl.square, "abs": gl.abs,
+    "sigmoid": gl.sigmoid, "softplus": gl.softplus, "relu": gl.relu,
+    "cube": lambda u: u**3, "fourth": lambda u: u**4, "inverse": lambda u: u**-1,
+    "arcsin": lambda u: gl.arcsin(u / 4), "arccos": lambda u: gl.arccos(u / 4),
+    "log": lambda u: gl.log(1 + u**2), "log1p": lambda u: gl.log1p(u**2),
+    "sqrt": lambda u: gl.sqrt(1 + u**2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@pytest.mark.parametrize("shape", [(9,), (2**14 + 3,)], ids=["small", "large"])
+def test_every_op_at_minus_u_and_2u_agrees_with_the_reference(name, shape):
+    f = UNARY[name]
+    x = gl.placeholder(name="x")
+    u = 0.4 + 0.3 * gl.sin(x)  # never 0, so inverse and abs are smooth here
+    fetches = []
+    for y in (f(-u), f(2 * u), f(-(2 * u)) + 3 * f(u) * f(-u)):
+        (d1,) = gl.gradients(y, x)
+        (d2,) = gl.gradients(d1, x)
+        fetches += [y, d1, d2]
+    points = np.linspace(-2.0, 2.0, shape[0])
+    want = gl.evaluate(fetches, {x: points})
+    got = _run(fetches, {x: points})
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
+
+
+# -- second derivatives through the shape bookkeeping --------------------------------------
+
+def _second_derivative_matches_differences(build, x_value, extra=None):
+    """H v from gradients of gradients against central differences of gradlab's gradient."""
+    x = gl.placeholder(name="x")
+    feeds = dict(extra or {})
+    y = build(x, feeds)
+    (g,) = gl.gradients(y, x)
+    v = RNG.normal(size=np.shape(x_value))
+    (hv,) = gl.gradients(gl.reduce_sum(g * v), x)
+    h = 1e-5
+    with gl.Session() as session:
+        got = session.run(hv, {x: x_value, **feeds})
+        up = session.run(g, {x: x_value + h * v, **feeds})
+        down = session.run(g, {x: x_value - h * v, **feeds})
+    np.testing.assert_allclose(got, (up - down) / (2 * h), rtol=1e-5, atol=1e-6)
+    assert np.shape(got) == np.shape(x_value)
+
+
+@pytest.mark.parametrize("case", ["axis sum", "keepdims mean", "broadcast", "reshape",
+                                  "transpose", "matrix-vector", "vector-matrix", "matrix-matrix",
+                                  "batched"])
+def test_second_derivatives_through_shape_ops(case):
+    W = RNG.normal(size=(3, 4))
+    builds = {
+        "axis sum": (lambda x, f: gl.reduce_sum(gl.sin(gl.reduce_sum(x**2, axis=1)) * [1.0, 2.0, 3.0]),
+                     RNG.normal(size=(3, 4))),
+        "keepdims mean": (lambda x, f: gl.reduce_sum(gl.tanh(x - gl.reduce_mean(x**2, axis=0, keepdims=True))),
+                          RNG.normal(size=(3, 4))),
+        "broadcast": (lambda x, f: gl.reduce_sum(gl.sin(x * W) * gl.exp(x / 3)), RNG.normal(size=(1, 4))),
+        "reshape": (lambda x, f: gl.reduce_sum(gl.reshape(x, (2, 6)) ** 3 * np.arange(12.0).reshape(2, 6)),
+                    RNG.normal(size=(3, 4))),
+        "transpose": (lambda x, f: gl.reduce_sum(gl.sin(gl.transpose(x)) * W.T ** 2 * gl.transpose(x)),
+                      RNG.normal(size=(3, 4))),
+        "matrix-vector": (lambda x, f: gl.reduce_sum(gl.tanh(gl.matmul(W, x)) ** 2), RNG.normal(size=(4,))),
+        "vector-matrix": (lambda x, f: gl.reduce_sum(gl.sin(gl.matmul(x, W))), RNG.normal(size=(3,))),
+        "matrix-matrix": (lambda x, f: gl.reduce_sum(gl.sigmoid(gl.matmul(x, gl.transpose(x)))),
+                          RNG.normal(size=(3, 2))),
+        "batched": (lambda x, f: gl.reduce_sum(gl.sin(gl.matmul(x, W))), RNG.normal(size=(2, 5, 3))),
+    }
+    build, value = builds[case]
+    _second_derivative_matches_differences(build, value)
+
+
+# -- large arrays, float32, views, ownership ----------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_plans_leave_feeds_and_constants_alone(dtype):
+    n = 2**15
+    x = gl.placeholder(dtype, name="x")
+    c = gl.constant(np.linspace(1.0, 2.0, n).astype(dtype))
+    y = gl.sin(3 * x) * gl.exp(-x / 5) + c * x**2 - gl.log(1 + x**2) * gl.tanh(x)
+    (d1,) = gl.gradients(y, x)
+    (d2,) = gl.gradients(d1, x)
+    base = np.linspace(-3, 3, 2 * n).astype(dtype)
+    feed = base[::2]  # a view, not contiguous
+    kept, kept_c = feed.copy(), c.value.copy()
+    want = gl.evaluate([y, d1, d2], {x: feed})
+    with gl.Session() as session:
+        first = session.run([y, d1, d2], {x: feed})
+        for a in first:
+            a[...] = 12345.0  # the caller owns what it fetched
+        second = session.run([y, d1, d2], {x: feed})
+    assert np.array_equal(feed, kept) and np.array_equal(c.value, kept_c)
+    for got, ref in zip(second, want):
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, ref, rtol=2e-4 if dtype == np.float32 else 1e-10,
+                                   atol=1e-3 if dtype == np.float32 else 1e-9)
+
+
+def test_the_compiled_function_runs_not_the_interpreter(monkeypatch):
+    x = gl.placeholder(name="x")
+    y = gl.sin(x) * x
+    (d,) = gl.gradients(y, x)
+    with gl.Session() as session:
+        session.run([y, d], {x: VALUES})  # compiles
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the interpreter ran")
+
+        monkeypatch.setattr(Plan, "interpret", refuse)
+        got = session.run([y, d], {x: VALUES})
+        assert session.compile_count == 1
+    np.testing.assert_allclose(got[1], np.sin(VALUES) + VALUES * np.cos(VALUES), rtol=1e-14)
+
+
+# -- the checks -------------------------------------------------------------------------------
+
+def test_check_derivative_catches_a_relative_error_of_1e_minus_4_and_names_the_worst_x():
+    def slightly_off(x):
+        return 2 * np.sin(x) * np.cos(x) * (1 + 1e-4 * (x > 1.0) * x)  # worst at the right end
+
+    verdict = gl.check_derivative(slightly_off, "sin(x)^2", x_range=(0, 3))
+    assert not verdict
+    assert "differs at x = 3" in verdict.message
+    assert gl.check_derivative(lambda x: 2 * np.sin(x) * np.cos(x), "sin(x)^2", x_range=(0, 3))
+
+
+def test_check_gradients_reports_the_size_of_a_planted_error():
+    good = gl.check_gradients("sin(x)*exp(x)", np.linspace(-1, 1, 5))
+    assert good < 1e-6
+    wrong = gl.register_op("AlmostSin", np.sin, [lambda g, out, x: g * gl.cos(x) * 1.001])
+    bad = gl.check_gradients(lambda t: wrong(t), np.linspace(-1, 1, 5))
+    assert bad > 1e-4
