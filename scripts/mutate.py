@@ -217,11 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--area", action="append", choices=sorted(AREAS), help="only this area")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--limit", type=int, default=0, help="run an even sample of N mutants")
+    parser.add_argument("--at", action="append", metavar="FILE:LINE",
+                        help="only the mutants on this line (e.g. gradlab/core/ops.py:88)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
     args = parser.parse_args(argv)
     mutants = find_mutants(args.area or list(AREAS))
+    if args.at:
+        mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
     if args.limit and args.limit < len(mutants):
         stride = len(mutants) / args.limit
         mutants = [mutants[int(i * stride)] for i in range(args.limit)]

@@ -212,3 +212,37 @@ def test_check_gradients_reports_the_size_of_a_planted_error():
     wrong = gl.register_op("AlmostSin", np.sin, [lambda g, out, x: g * gl.cos(x) * 1.001])
     bad = gl.check_gradients(lambda t: wrong(t), np.linspace(-1, 1, 5))
     assert bad > 1e-4
+
+
+# -- static shapes --------------------------------------------------------------------------
+
+SHAPED = [  # (input shapes, build): the shape known before running must be the shape it has
+    ([(3, 4), (4,)], lambda a, b: gl.matmul(a, b)),
+    ([(4,), (4, 5)], lambda a, b: gl.matmul(a, b)),
+    ([(3, 4), (4, 5)], lambda a, b: gl.matmul(a, b)),
+    ([(2, 3, 4), (4, 5)], lambda a, b: gl.matmul(a, b)),
+    ([(4,), (4,)], lambda a, b: gl.matmul(a, b)),
+    ([(3, 4), (4,)], lambda a, b: gl.reduce_sum(a * b, axis=1)),
+    ([(3, 4), (4,)], lambda a, b: gl.reduce_mean(a + b, axis=0, keepdims=True)),
+    ([(3, 4), (1, 4)], lambda a, b: gl.reduce_sum(a - b, axis=(0, 1), keepdims=True)),
+    ([(3, 4), (3, 1)], lambda a, b: gl.reduce_sum(a / (1 + b**2))),
+    ([(3, 4), (4,)], lambda a, b: gl.transpose(a * b)),
+    ([(2, 3, 4), (4,)], lambda a, b: gl.transpose(a * b, (1, 0, 2))),
+    ([(3, 4), (4,)], lambda a, b: gl.reshape(a + b, (2, -1))),
+    ([(3, 4), (4,)], lambda a, b: gl.where(a > b, a, b)),
+    ([(5, 1), (1, 6)], lambda a, b: gl.maximum(a, b) * gl.sin(b)),
+]
+
+
+@pytest.mark.parametrize("shapes, build", SHAPED)
+def test_static_shapes_are_the_shapes_values_have(shapes, build):
+    a = gl.placeholder(shape=shapes[0], name="a")
+    b = gl.placeholder(shape=shapes[1], name="b")
+    y = build(a, b)
+    feeds = {a: RNG.normal(size=shapes[0]), b: RNG.normal(size=shapes[1])}
+    value = _run(y, feeds)
+    if y.shape is not None and None not in y.shape:
+        assert y.shape == np.shape(value)
+    da, db = gl.gradients(gl.reduce_sum(y * y), [a, b])
+    assert da.shape in (None, shapes[0]) and db.shape in (None, shapes[1])
+    assert [np.shape(v) for v in _run([da, db], feeds)] == shapes
