@@ -246,3 +246,70 @@ def test_static_shapes_are_the_shapes_values_have(shapes, build):
     da, db = gl.gradients(gl.reduce_sum(y * y), [a, b])
     assert da.shape in (None, shapes[0]) and db.shape in (None, shapes[1])
     assert [np.shape(v) for v in _run([da, db], feeds)] == shapes
+
+
+def test_ones_zeros_and_unconnected_gradients_have_the_right_shapes():
+    x = gl.placeholder(shape=(2, 3), name="x")
+    unknown = gl.placeholder(name="unknown")
+    assert gl.ones_like(x).shape == (2, 3) and gl.zeros_like(x).shape == (2, 3)
+    (nothing,) = gl.gradients(gl.sin(unknown), x)  # y does not depend on x
+    feeds = {x: RNG.normal(size=(2, 3)), unknown: np.array([1.0, 2.0])}
+    ones, zeros, none = _run([gl.ones_like(x) * 2, gl.zeros_like(unknown) + 1, nothing], feeds)
+    assert np.array_equal(ones, np.full((2, 3), 2.0))
+    assert np.array_equal(zeros, [1.0, 1.0])
+    assert np.array_equal(none, np.zeros((2, 3)))
+
+
+# -- the parser points at the problem -------------------------------------------------------
+
+@pytest.mark.parametrize("text, position, width", [
+    ("sin(x) + foo(x)", 9, 3),      # the unknown name
+    ("  x ^ 2 + 'a'", 10, 3),       # after a ^ (two characters in Python's text) and spaces
+    ("x + [1]", 4, 3),
+    ("x +* 2", 3, 1),               # a syntax error, located by Python
+    ("x.real", 0, 6),
+    ("2 * 1e13*x", 4, 4),           # the number that is too large
+    ("  a.b", 2, 3),
+])
+def test_parse_errors_point_at_the_right_characters(text, position, width):
+    with pytest.raises(gl.ExpressionError) as info:
+        gl.parse(text)
+    assert info.value.position == position
+    caret = str(info.value).splitlines()[-1]
+    assert caret == "  " + " " * position + "^" * width
+
+
+def test_the_parsers_limits_are_exact():
+    assert gl.parse("1e12*x")(1.0) == 1e12  # the largest number allowed
+    with pytest.raises(gl.ExpressionError, match="too large"):
+        gl.parse("1.0000001e12*x")
+    deep = "(" * 40 + "x" + ")" * 40
+    assert gl.parse(deep)(2.0) == 2.0
+    with pytest.raises(gl.ExpressionError, match="nested"):
+        gl.parse("(" + deep + ")")
+    names = " + ".join(f"p{i}" for i in range(12))
+    assert len(gl.parse(names + " + x").parameters) == 12
+    with pytest.raises(gl.ExpressionError, match="too many parameters"):
+        gl.parse(names + " + p12 + x")
+
+
+# -- the checks themselves --------------------------------------------------------------------
+
+def test_finite_differences_have_their_textbook_errors():
+    h = 1e-3
+    central = gl.central_difference(np.sin, 1.0, h)
+    forward = gl.forward_difference(np.sin, 1.0, h)
+    # central: error -h**2/6 f'''; forward: error h/2 f''
+    assert central - np.cos(1.0) == pytest.approx(h**2 / 6 * -np.cos(1.0), rel=1e-2)
+    assert forward - np.cos(1.0) == pytest.approx(h / 2 * -np.sin(1.0), rel=1e-2)
+
+
+def test_check_derivative_uses_its_stated_tolerance():
+    def scaled(factor):
+        return lambda x: 2 * np.sin(x) * np.cos(x) * factor + 0 * x
+
+    on = (0.5, 0.7)  # where |f'| is about 1
+    assert gl.check_derivative(scaled(1 + 0.5e-6), "sin(x)^2", x_range=on)  # within rtol 1e-6
+    assert not gl.check_derivative(scaled(1 + 1.5e-6), "sin(x)^2", x_range=on)
+    unanswered = gl.check_derivative(None, "sin(x)^2")
+    assert not unanswered and "not answered" in unanswered.message
