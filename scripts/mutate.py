@@ -56,7 +56,7 @@ AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
 
 TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_shapes.py",
          "tests/test_reference_evaluator.py", "tests/test_plan_optimizer.py",
-         "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py",
+         "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py", "tests/test_mutation_guards.py",
          "tests/test_sympy_oracle.py", "tests/test_expr.py",
          "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py"]
 FIRST = {  # the tests most likely to catch a bug in an area run first
