@@ -56,7 +56,8 @@ AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
 
 TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_shapes.py",
          "tests/test_reference_evaluator.py", "tests/test_plan_optimizer.py",
-         "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py", "tests/test_mutation_guards.py",
+         "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py",
+         "tests/test_mutation_guards.py",
          "tests/test_sympy_oracle.py", "tests/test_expr.py",
          "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py"]
 FIRST = {  # the tests most likely to catch a bug in an area run first
@@ -72,6 +73,10 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "the default keepdims=False of _reduce_shape: every caller passes keepdims"),
     ("gradlab/core/ops.py", "if len(x.shape) >= 2:", "len(x.shape) >= 2", "(len(x.shape) > 2)",
      "_at_least_2d_shape never sees a known 2-D shape: the rewrite returns such x itself"),
+    ("gradlab/core/ops.py", 'defop("Assign"', "False", "(True)",
+     "Assign is never folded: its first input is a Variable, never a constant"),
+    ("gradlab/core/ops.py", 'defop("Group"', "False", "(True)",
+     "group() builds its node directly, never through apply, so it is never folded"),
     ("gradlab/compile/optimize.py", "while len(items) <=", "len(items) <= FACTOR_MAX_TERMS",
      "(len(items) < FACTOR_MAX_TERMS)",
      "where the distributive law stops being tried: a speed limit, not a value"),

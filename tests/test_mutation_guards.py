@@ -313,3 +313,24 @@ def test_check_derivative_uses_its_stated_tolerance():
     assert not gl.check_derivative(scaled(1 + 1.5e-6), "sin(x)^2", x_range=on)
     unanswered = gl.check_derivative(None, "sin(x)^2")
     assert not unanswered and "not answered" in unanswered.message
+
+
+def test_matmul_refuses_known_inner_sizes_that_differ():
+    a = gl.placeholder(shape=(3, 4), name="a")
+    for b_shape in [(5,), (5, 2)]:
+        b = gl.placeholder(shape=b_shape, name="b")
+        with pytest.raises(gl.ShapeError, match="inner dimensions"):
+            gl.matmul(a, b)
+
+
+def test_partly_known_shapes_never_prove_two_sizes_equal():
+    # a is (?, 3) and b is (3, ?): transpose(a) and b both print as (3, ?), but their unknown
+    # sizes differ when run (1 and 5), so the gradient must still undo the broadcast
+    a = gl.placeholder(shape=(None, 3), name="a")
+    b = gl.placeholder(shape=(3, None), name="b")
+    y = gl.reduce_sum(gl.transpose(a) * b)
+    da, db = gl.gradients(y, [a, b])
+    av, bv = RNG.normal(size=(1, 3)), RNG.normal(size=(3, 5))
+    got_a, got_b = _run([da, db], {a: av, b: bv})
+    np.testing.assert_allclose(got_a, bv.sum(axis=1)[None, :], rtol=1e-14)
+    np.testing.assert_allclose(got_b, np.broadcast_to(av.T, (3, 5)), rtol=1e-14)

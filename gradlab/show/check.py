@@ -99,8 +99,9 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
     derivative of ``expr`` on ``x_range``?
 
     Returns a :class:`DerivativeCheck`: truthy when it matches, with a message such
-    as ``"matches on [0, 6.28]"`` or ``"differs at x = 1.30: you have 0.27, expected 0.54"``.
-    Points where the true derivative is not finite (outside the domain) are skipped.
+    as ``"matches on [0, 6.28]"`` or ``"differs at x = 1.30: you have 0.27, expected 0.54"``,
+    naming the point where yours is worst (relative to the tolerance). Points where the true
+    derivative is not finite (outside the domain) are skipped.
     """
     lo, hi = float(x_range[0]), float(x_range[1])
     if not lo < hi:
