@@ -334,3 +334,18 @@ def test_partly_known_shapes_never_prove_two_sizes_equal():
     got_a, got_b = _run([da, db], {a: av, b: bv})
     np.testing.assert_allclose(got_a, bv.sum(axis=1)[None, :], rtol=1e-14)
     np.testing.assert_allclose(got_b, np.broadcast_to(av.T, (3, 5)), rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_static_dtypes_are_the_dtypes_values_have(dtype):
+    x = gl.placeholder(dtype, name="x")
+    other = gl.placeholder(name="other")  # float64, which x does not depend on
+    c = gl.constant(np.linspace(1, 2, 5).astype(dtype))
+    y = gl.sin(x) * c + gl.where(x > 0, x, 0.0) + gl.maximum(x, 0.5) ** 2
+    nodes = [gl.ones_like(x), gl.zeros_like(x), y, *gl.gradients(y, [x, other])]
+    (d1,) = gl.gradients(y, x)
+    nodes += gl.gradients(d1, x)
+    values = _run(nodes, {x: np.linspace(-1, 1, 5).astype(dtype), other: np.ones(5)})
+    for node, value in zip(nodes, values):
+        assert node.dtype == np.asarray(value).dtype, node
+    assert nodes[3].dtype == dtype and nodes[4].dtype == np.float64

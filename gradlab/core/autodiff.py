@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from .errors import NoGradientError
 from .graph import Tensor, toposort
-from .ops import as_tensor, broadcast_like, constant, sum_to_like, zeros_like
+from .ops import as_tensor, broadcast_like, cast, constant, sum_to_like, zeros_like
 
 
 def _as_list(value: Any) -> list:
@@ -94,4 +94,6 @@ def gradients(ys: Tensor | Sequence[Tensor], xs: Tensor | Sequence[Tensor],
                 contribution = sum_to_like(contribution, node, x)
             accumulate(x, contribution)
 
-    return [broadcast_like(adjoint[x], x) if x in adjoint else zeros_like(x) for x in xs]
+    # each gradient has its x's shape and dtype (a float32 x gets a float32 gradient)
+    return [cast(broadcast_like(adjoint[x], x), x.dtype) if x in adjoint else zeros_like(x)
+            for x in xs]

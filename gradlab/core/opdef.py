@@ -38,7 +38,8 @@ class OpDef:
                    their results to each input's shape.
     shape:         for other ops, ``shape(inputs, attrs) -> (static_shape, shape_key)``.
     shape_inputs:  inputs read only for their shape (never differentiated).
-    dtype:         a fixed output dtype (bool for comparisons) or None to promote.
+    dtype:         a fixed output dtype (bool for comparisons), a function of the node's
+                   attrs (a cast), or None to promote as numpy does.
     choosers:      inputs that choose between the others (``where``'s condition): they take
                    no part in dtype promotion.
     foldable:      may be computed at build time when all inputs are constants.

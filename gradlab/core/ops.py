@@ -278,6 +278,26 @@ def where(condition: Any, a: Any, b: Any, name: str | None = None) -> Tensor:
 
 
 stop_gradient = _elementwise("StopGradient", lambda x: x, None)
+
+
+def _cast(x: Any, dtype: str) -> np.ndarray:
+    return np.asarray(x, dtype=dtype)
+
+
+defop("Cast", _cast, (lambda g, out, x, dtype: cast(g, x.dtype),),
+      shape=lambda inputs, attrs: (inputs[0].shape, inputs[0].skey),
+      dtype=lambda attrs: attrs["dtype"])
+
+
+def cast(x: Any, dtype: Any) -> Tensor:
+    """``x`` as ``dtype`` (TF1's ``tf.cast``); the gradient is cast back."""
+    dtype = np.dtype(dtype)
+    x = as_tensor(x)
+    if x.dtype == dtype:
+        return x
+    return apply("Cast", x, dtype=dtype.str)
+
+
 identity = _elementwise("Identity", lambda x: x, lambda g, out, x: g)
 
 # -- shape bookkeeping used by the engine ------------------------------------
@@ -295,8 +315,8 @@ defop(
     shape=_broadcast_like_shape,
     shape_inputs=(1,),
 )
-defop("OnesLike", np.ones_like, (None,), shape=_like(0), shape_inputs=(0,))
-defop("ZerosLike", np.zeros_like, (None,), shape=_like(0), shape_inputs=(0,))
+defop("OnesLike", np.ones_like, (None,), shape=_like(0))  # of its input's shape and dtype
+defop("ZerosLike", np.zeros_like, (None,), shape=_like(0))
 defop("Size", _size, (None,), shape_inputs=(0,))
 defop("ReshapeLike", lambda t, like: np.reshape(t, np.shape(like)),
       (lambda g, out, t, like: reshape_like(g, t), None), shape=_like(1), shape_inputs=(1,))

@@ -25,16 +25,17 @@ from .graph import Tensor, broadcast_key, broadcast_static
 from .opdef import OPS, OpDef, as_tensor, const_value, constant, same_key, scalar_value
 
 
-def _promote(op: OpDef, inputs: Sequence[Tensor]) -> Any:
+def _promote(op: OpDef, inputs: Sequence[Tensor], attrs: dict) -> Any:
+    if callable(op.dtype):  # chosen by the node's settings (a cast)
+        return np.dtype(op.dtype(attrs))
     if op.dtype is not None:
         return op.dtype
-    strong = [
-        t.dtype
-        for i, t in enumerate(inputs)
-        if i not in op.shape_inputs and i not in op.choosers and t.dtype is not None
-        and not t.attrs.get("weak")
-    ]
-    return np.result_type(*strong) if strong else np.dtype(np.float64)
+    data = [t for i, t in enumerate(inputs)
+            if i not in op.shape_inputs and i not in op.choosers and t.dtype is not None]
+    strong = [t.dtype for t in data if not t.attrs.get("weak")]
+    weak = [0.0] if len(strong) < len(data) else []  # a Python number, as numpy 2 treats it
+    result = np.result_type(*strong, *weak) if strong else np.dtype(np.float64)
+    return np.dtype(np.float64) if result.kind == "b" and weak else result  # True + 0.5
 
 
 def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
@@ -62,7 +63,7 @@ def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
             shape, key = (), ()
     except ShapeError as err:
         raise ShapeError(f"{name}: {err}") from None
-    return Tensor(op, inputs, attrs, _promote(op, inputs), shape, key)
+    return Tensor(op, inputs, attrs, _promote(op, inputs, attrs), shape, key)
 
 
 def _no_rewrite(*inputs: Tensor, **attrs: Any) -> None:

@@ -27,7 +27,7 @@ from .formula import display_names, formula
 from .markup import escape
 
 _HIDDEN = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D",
-                "CheckGradientShape"}
+                "CheckGradientShape", "Cast"}
 _SYMBOLS = {
     "Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Pow": "**", "Neg": "neg", "MatMul": "@",
     "Less": "<", "LessEqual": "≤", "Greater": ">", "GreaterEqual": "≥", "Equal": "==",

@@ -19,7 +19,7 @@ from ..core.graph import Tensor, hooks, toposort
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 5
 
 _TRANSPARENT = {"SumToLike", "BroadcastLike", "ReshapeLike", "ExpandDims", "Identity", "AtLeast2D",
-                "CheckGradientShape"}
+                "CheckGradientShape", "Cast"}
 
 _TEXT_NAMES = {
     "Sin": "sin", "Cos": "cos", "Tan": "tan", "Asin": "arcsin", "Acos": "arccos",
