@@ -25,8 +25,8 @@ from .core.errors import (BudgetError, FeedError, GradlabError, NoGradientError,
                           UninitializedVariableError)
 from .core.evaluate import evaluate
 from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
-from .core.ops import (abs, add, arccos, arcsin, arctan, constant, cos, cosh, divide, equal, exp,
-                       greater, greater_equal, group, identity, less, less_equal, log, log1p,
+from .core.ops import (abs, add, arccos, arcsin, arctan, cast, constant, cos, cosh, divide, equal,
+                       exp, greater, greater_equal, group, identity, less, less_equal, log, log1p,
                        matmul, maximum, minimum, multiply, negative, not_equal, ones, ones_like,
                        placeholder, pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign, sin,
                        sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh, transpose,
@@ -75,7 +75,7 @@ __all__ = [
     "TaylorExplorer", "Trace", "descent_path", "explore", "explore_descent", "explore_taylor",
     "plot", "taylor_coefficients", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
     "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
-    "arctan", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "evaluate", "exp", "float32", "float64", "forward_difference",
+    "arctan", "cast", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "evaluate", "exp", "float32", "float64", "forward_difference",
     "formula", "get_default_graph", "get_default_session", "global_variables",
     "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
     "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",

@@ -324,16 +324,16 @@ def test_matmul_refuses_known_inner_sizes_that_differ():
 
 
 def test_partly_known_shapes_never_prove_two_sizes_equal():
-    # a is (?, 3) and b is (3, ?): transpose(a) and b both print as (3, ?), but their unknown
-    # sizes differ when run (1 and 5), so the gradient must still undo the broadcast
+    # transpose(a) and transpose(b) both have the static shape (3, ?), but their unknown sizes
+    # differ when run (1 and 5), so the gradients must still undo the broadcast
     a = gl.placeholder(shape=(None, 3), name="a")
-    b = gl.placeholder(shape=(3, None), name="b")
-    y = gl.reduce_sum(gl.transpose(a) * b)
+    b = gl.placeholder(shape=(None, 3), name="b")
+    y = gl.reduce_sum(gl.transpose(a) * gl.transpose(b) ** 2)
     da, db = gl.gradients(y, [a, b])
-    av, bv = RNG.normal(size=(1, 3)), RNG.normal(size=(3, 5))
+    av, bv = RNG.normal(size=(1, 3)), RNG.normal(size=(5, 3))
     got_a, got_b = _run([da, db], {a: av, b: bv})
-    np.testing.assert_allclose(got_a, bv.sum(axis=1)[None, :], rtol=1e-14)
-    np.testing.assert_allclose(got_b, np.broadcast_to(av.T, (3, 5)), rtol=1e-14)
+    np.testing.assert_allclose(got_a, (bv**2).sum(axis=0)[None, :], rtol=1e-14)
+    np.testing.assert_allclose(got_b, 2 * bv * av, rtol=1e-14)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

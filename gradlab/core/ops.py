@@ -26,6 +26,7 @@ derivatives come out as clean formulas.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -99,6 +100,11 @@ def _matmul_shape(shapes: list) -> tuple | None:
 
 
 def _reshape_shape(shapes: list, shape: tuple) -> tuple:
+    (old,) = shapes
+    known = [d for d in shape if d != -1]
+    if -1 in shape and old is not None and None not in old and 0 not in known:
+        size = math.prod(old) // math.prod(known)  # the one size left to work out
+        return tuple(size if d == -1 else d for d in shape)
     return tuple(None if d == -1 else d for d in shape)
 
 
