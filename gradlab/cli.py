@@ -145,7 +145,7 @@ def _plot(args: argparse.Namespace) -> int:
     if missing:
         raise _BadInput(f"the formula has parameter '{missing[0]}': add --param {missing[0]}=VALUE")
     figure = plot(expression, tuple(args.x_range), orders=range(args.order + 1), n=args.points,
-                  **params)
+                  params=params)
     png = render_png(figure, dpi=args.dpi)  # in memory first: a failure leaves the file alone
     folder = os.path.dirname(os.path.abspath(args.output))
     if not os.path.isdir(folder):

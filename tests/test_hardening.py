@@ -321,3 +321,39 @@ def test_a_descent_that_never_moved_does_not_claim_to_converge():
     result = gl.descent_path("sign(x)", 1.0, 0.1, 20)
     assert result.status == "stuck" and "did not move" in result.message
     assert gl.descent_path("x**2", 1.0, 0.1, 300).status == "converged"
+
+
+# -- found by a review ------------------------------------------------------------------------
+
+def test_parameters_may_share_names_with_arguments():
+    assert gl.parse("orders*sin(x)")(0.5, orders=2.0) == pytest.approx(2 * np.sin(0.5))
+    assert gl.taylor_coefficients("center*x", 0.0, 1, center=3.0)[1] == pytest.approx(3.0)
+    descent = gl.explore_descent("steps*x^2")  # no TypeError from descent_path(steps=...)
+    assert "converged" in descent.status.value or "moving" in descent.status.value
+    explorer = gl.explore("orders*x + self*x")
+    assert explorer.message.value == "" and set(explorer.parameter_sliders) == {"orders", "self"}
+
+
+def test_the_explorer_goes_back_to_the_last_formula_when_a_new_one_fails(monkeypatch):
+    explorer = gl.explore("a*sin(x)")
+    png = explorer.image.value
+
+    def refuse(*args, **kwargs):
+        raise gl.ExpressionError("refused for this test")
+
+    monkeypatch.setattr(explorer, "_redraw", refuse)
+    explorer.text.value = "b*cos(x)"
+    assert "refused for this test" in explorer.message.value
+    assert explorer.expression.text == "a*sin(x)" and list(explorer.parameter_sliders) == ["a"]
+    assert explorer.image.value == png
+
+
+def test_comparisons_with_numpy_on_the_left_and_with_other_objects():
+    x = gl.placeholder(name="x")
+    assert isinstance(np.ones(3) != x, gl.Tensor) and isinstance(np.not_equal(x, 1.0), gl.Tensor)
+    assert (x == object()) is False and (x != "text") is True
+
+
+def test_node_names_stay_unique_when_a_student_picks_a_taken_one():
+    names = [gl.placeholder(name=n).name for n in ["x", "x", "x_1", "x"]]
+    assert len(set(names)) == 4

@@ -21,6 +21,7 @@ import pytest
 
 import gradlab as gl
 from gradlab.compile.plan import Plan
+from gradlab.core.graph import toposort
 
 RNG = np.random.default_rng(7)
 VALUES = np.concatenate([RNG.uniform(-3, 3, 7), [-1.0, 0.5, 2.0]])
@@ -62,6 +63,8 @@ def test_every_rewrite_keeps_numpys_values_and_gives_its_formula(build, referenc
     b = gl.placeholder(dtype, name="b")
     y = build(a, b)
     assert gl.formula(y) == text
+    promised = gl.parse(text, variable="a").tensor  # built the short way: as few nodes
+    assert len(toposort([y])) == len(toposort([promised])), [n.op.name for n in toposort([y])]
     av, bv = VALUES.astype(dtype), VALUES[::-1].astype(dtype)
     got = _run(y, {a: av, b: bv})
     np.testing.assert_allclose(got, reference(av, bv), rtol=1e-6 if dtype == np.float32 else 1e-15)
@@ -342,7 +345,8 @@ def test_static_dtypes_are_the_dtypes_values_have(dtype):
     other = gl.placeholder(name="other")  # float64, which x does not depend on
     c = gl.constant(np.linspace(1, 2, 5).astype(dtype))
     y = gl.sin(x) * c + gl.where(x > 0, x, 0.0) + gl.maximum(x, 0.5) ** 2
-    nodes = [gl.ones_like(x), gl.zeros_like(x), y, *gl.gradients(y, [x, other])]
+    nodes = [gl.ones_like(x), gl.zeros_like(x), y, *gl.gradients(y, [x, other]),
+             (x > 0) + (x < 0.5), (x > 0) * 0.5, gl.where(x > 0, 1.0, 0.0)]
     (d1,) = gl.gradients(y, x)
     nodes += gl.gradients(d1, x)
     values = _run(nodes, {x: np.linspace(-1, 1, 5).astype(dtype), other: np.ones(5)})

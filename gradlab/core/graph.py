@@ -105,8 +105,13 @@ class Graph:
 
     def unique_name(self, base: str) -> str:
         count = self._name_counts.get(base, 0)
+        name = base if count == 0 else f"{base}_{count}"
+        while name in self._name_counts and name != base:  # x, x, then a node asked to be x_1
+            count += 1
+            name = f"{base}_{count}"
         self._name_counts[base] = count + 1
-        return base if count == 0 else f"{base}_{count}"
+        self._name_counts.setdefault(name, 1)
+        return name
 
     @contextmanager
     def as_default(self) -> Iterator["Graph"]:

@@ -531,8 +531,9 @@ Tensor.__ge__ = greater_equal
 
 def _equality(build: Callable) -> Callable:
     def compare(self: Tensor, other: Any) -> Any:
-        if other is None or isinstance(other, (str, bytes, dict, set)):
-            return NotImplemented  # x == None is False, as for any other object
+        if not isinstance(other, (Tensor, int, float, list, tuple, np.ndarray, np.generic)) \
+                or isinstance(other, complex):
+            return NotImplemented  # x == None (or a string, a Session ...) is False
         return build(self, other)
 
     return compare

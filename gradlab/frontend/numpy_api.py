@@ -14,7 +14,8 @@ import numpy as np
 from ..core.graph import Tensor
 from ..core.ops import (abs, add, arccos, arcsin, arctan, cos, cosh, divide, equal, exp, greater,
                         greater_equal, less, less_equal, log, log1p, matmul, maximum, minimum,
-                        multiply, negative, pow, sign, sin, sinh, sqrt, square, subtract, tan, tanh)
+                        multiply, negative, not_equal, pow, sign, sin, sinh, sqrt, square, subtract,
+                        tan, tanh)
 
 _UFUNCS: dict[Any, Callable] = {
     np.add: add, np.subtract: subtract, np.multiply: multiply, np.true_divide: divide,
@@ -23,7 +24,7 @@ _UFUNCS: dict[Any, Callable] = {
     np.cosh: cosh, np.tanh: tanh, np.exp: exp, np.log: log, np.log1p: log1p, np.sqrt: sqrt,
     np.square: square, np.absolute: abs, np.sign: sign, np.maximum: maximum,
     np.minimum: minimum, np.less: less, np.less_equal: less_equal, np.greater: greater,
-    np.greater_equal: greater_equal, np.equal: equal,
+    np.greater_equal: greater_equal, np.equal: equal, np.not_equal: not_equal,
 }
 
 

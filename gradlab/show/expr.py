@@ -378,7 +378,7 @@ class Expression:
                 base.text, node, base.x, base._parameter_nodes, base.graph, k, base)
         return base._derivatives[total]
 
-    def feed(self, x: Any, params: dict[str, Any]) -> dict[Tensor, Any]:
+    def feed(self, x: Any, params: dict[str, Any], /) -> dict[Tensor, Any]:
         """The feed_dict for evaluating at ``x`` with these parameter values."""
         unknown = set(params) - set(self._parameter_nodes)
         if unknown:
@@ -393,14 +393,14 @@ class Expression:
         feed.update({self._parameter_nodes[p]: float(v) for p, v in params.items()})
         return feed
 
-    def evaluate(self, x: Any, orders: tuple[int, ...] = (0,), **params: float) -> list[np.ndarray]:
+    def evaluate(self, x: Any, orders: tuple[int, ...] = (0,), /, **params: float) -> list[np.ndarray]:
         """Values of several derivatives at once (one compiled plan computes them all)."""
         nodes = [self.derivative(k).tensor for k in orders]
         values = self._session.run(nodes, self.feed(x, params))
         shape = np.shape(x)
         return [np.array(np.broadcast_to(v, shape)) if np.shape(v) != shape else v for v in values]
 
-    def __call__(self, x: Any, **params: float) -> np.ndarray:
+    def __call__(self, x: Any, /, **params: float) -> np.ndarray:
         """The value at ``x`` (a number or an array), with parameters given by name."""
         return self.evaluate(x, (0,), **params)[0]
 

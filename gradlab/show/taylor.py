@@ -20,7 +20,7 @@ from .expr import as_expression
 MAX_ORDER = 8
 
 
-def taylor_coefficients(f: Any, center: float, order: int, **params: float) -> np.ndarray:
+def taylor_coefficients(f: Any, center: float, order: int, /, **params: float) -> np.ndarray:
     """``[f(a), f'(a)/1!, f''(a)/2!, ..., f^(k)(a)/k!]`` for ``a = center``, ``k = order``."""
     expression = as_expression(f)
     if not 0 <= order <= MAX_ORDER:

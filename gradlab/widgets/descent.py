@@ -75,7 +75,12 @@ def _verdict(path: np.ndarray, losses: np.ndarray, steps: int) -> tuple[str, str
 def descent_path(f: Any, start: float, learning_rate: float, steps: int,
                  **params: float) -> DescentResult:
     """Run ``steps`` steps of ``x <- x - learning_rate * f'(x)`` from ``start``."""
-    expression = as_expression(f)
+    return _descend(as_expression(f), start, learning_rate, steps, params)
+
+
+def _descend(expression: Expression, start: float, learning_rate: float, steps: int,
+             params: dict[str, float]) -> DescentResult:
+    """descent_path with the parameters in a dict: a parameter may be called ``steps``."""
     path, losses = [float(start)], []
     x = float(start)
     with np.errstate(all="ignore"):
@@ -222,8 +227,8 @@ class DescentExplorer(widgets.VBox):
                     self._path_line.set_data(path[:, 0], path[:, 1])
                 else:
                     params = {p: 1.0 for p in self.expression.parameters}
-                    self.result = descent_path(self.expression, self.start.value,
-                                               self.learning_rate.value, self.steps.value, **params)
+                    self.result = _descend(self.expression, self.start.value,
+                                           self.learning_rate.value, self.steps.value, params)
                     self._path_line.set_data(self.result.path,
                                              self.result.losses[: len(self.result.path)])
         except (GradlabError, ValueError, ArithmeticError) as err:

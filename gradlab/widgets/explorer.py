@@ -194,10 +194,17 @@ class Explorer(widgets.VBox):
         self._guarded(lambda: self._set_formula(change["new"]))
 
     def _set_formula(self, text: str) -> None:
+        previous = self.expression
         self.expression = as_expression(text)  # raises ExpressionError: the old plot stays
-        self._sync_parameter_sliders()
-        self._update_formulas()
-        self._redraw(full=True, relayout=True)
+        try:
+            self._sync_parameter_sliders()
+            self._update_formulas()
+            self._redraw(full=True, relayout=True)
+        except Exception:  # refused later (a budget, say): back to the formula that worked
+            self.expression = previous
+            self._sync_parameter_sliders()
+            self._update_formulas()
+            raise
 
     def _on_preset(self, change: dict) -> None:
         if change["new"]:

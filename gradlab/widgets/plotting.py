@@ -41,7 +41,7 @@ def legend_label(order: int, latex: str) -> str:
     return f"${name}(x) = {spaced}$"
 
 
-def evaluate_curves(expression: Expression, x: np.ndarray, orders: Sequence[int],
+def evaluate_curves(expression: Expression, x: np.ndarray, orders: Sequence[int], /,
                     **params: float) -> dict[int, np.ndarray]:
     """f and its derivatives on ``x``; derivatives are blanked where f itself is undefined
     (the slope of log(x) means nothing for x <= 0). Infinities become nan (gaps)."""
@@ -89,8 +89,9 @@ def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
     p_lo, p_hi = np.percentile(values, [2, 98])
     if hi - lo > 20 * max(p_hi - p_lo, 1e-12):  # a pole: keep the body of the curve in view
         lo, hi = float(p_lo), float(p_hi)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1.0, hi + 1.0
+    if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):  # flat: a band around the value
+        pad = max(1.0, 0.1 * max(abs(lo), abs(hi)))
+        lo, hi = lo - pad, hi + pad
     pad = 0.08 * (hi - lo)
     return lo - pad, hi + pad
 
@@ -247,16 +248,19 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
 
 
 def plot(f: Any, x_range: tuple[float, float] = (-5.0, 5.0), orders: Sequence[int] = (0, 1),
-         n: int = 400, ax: Any = None, **params: float) -> Figure:
+         n: int = 400, ax: Any = None, params: dict[str, float] | None = None,
+         **more_params: float) -> Figure:
     """A seaborn-styled figure of f and the derivatives in ``orders`` over ``x_range``.
 
     ``f`` may be a formula (``"sin(x)*exp(-x/5)"``), an :class:`Expression`, or a
     function of a tensor. Parameters of a formula are given by name:
-    ``gl.plot("a*sin(b*x)", (0, 6), a=2, b=3)``. With ``ax``, everything is drawn on
+    ``gl.plot("a*sin(b*x)", (0, 6), a=2, b=3)``, or in the dict ``params`` for a parameter
+    that shares its name with an argument (``params={"n": 2}``). With ``ax``, everything is drawn on
     that one matplotlib Axes instead of a new figure. Regions where f is not
     defined (``log(x)`` for x <= 0) are left as gaps.
     """
     expression = as_expression(f)
+    params = {**(params or {}), **more_params}
     orders = tuple(sorted(set(orders)))
     if not orders or min(orders) < 0 or max(orders) > 3:
         raise ValueError(f"orders are 0 (f), 1 (f'), 2 (f'') or 3 (f'''), not {orders!r}")
