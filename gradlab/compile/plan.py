@@ -156,10 +156,9 @@ class Plan:
         slots.update(zip((s for s, _ in self.variables), variables))
         if seen is not None:
             seen.update((slot, Seen.of(value)) for slot, value in slots.items())
-        steps = self.steps
-        last_use = {a: i for i, step in enumerate(steps) for a in step.args}
+        last_use = {a: i for i, step in enumerate(self.steps) for a in step.args}
         alive = self._shared() | set(self.fetch_slots) | {s for _, s in self.effects}
-        for i, step in enumerate(steps):
+        for i, step in enumerate(self.steps):
             try:
                 value = slots[step.out] = step.fn(*[slots[a] for a in step.args])
             except Exception as err:
