@@ -25,15 +25,19 @@ from .core.errors import (BudgetError, FeedError, GradlabError, NoGradientError,
                           UninitializedVariableError)
 from .core.evaluate import evaluate
 from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
-from .core.ops import (abs, add, arccos, arcsin, arctan, cast, constant, cos, cosh, divide, equal,
-                       exp, greater, greater_equal, group, identity, less, less_equal, log, log1p,
-                       matmul, maximum, minimum, multiply, negative, not_equal, ones, ones_like,
-                       placeholder, pow, reduce_mean, reduce_sum, relu, reshape, sigmoid, sign, sin,
-                       sinh, softplus, sqrt, square, stop_gradient, subtract, tan, tanh, transpose,
-                       where, zeros, zeros_like)
+from .core.array_ops import reduce_max, reduce_min, reduce_prod
+from .core.ops import (abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cast,
+                       ceil, constant, cos, cosh, deg2rad, degrees, divide, equal, exp, exp2, expm1,
+                       fabs, floor, fmax, fmin, fmod, greater, greater_equal, group, hypot, identity,
+                       less, less_equal, log, log1p, log2, log10, logaddexp, logaddexp2, matmul,
+                       maximum, minimum, mod, multiply, negative, not_equal, ones, ones_like,
+                       placeholder, pow, rad2deg, radians, reciprocal, reduce_mean, reduce_sum, relu,
+                       remainder, reshape, rint, round, sigmoid, sign, sin, sinh, softplus, sqrt,
+                       square, stop_gradient, subtract, tan, tanh, transpose, trunc, where, zeros,
+                       zeros_like)
 from .frontend import numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
 from .frontend.custom_ops import register_op
-from .frontend.functional import grad, value_and_grad
+from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
 from .frontend.session import Session, get_default_session
 from .frontend.variables import (Variable, global_variables, global_variables_initializer,
                                  trainable_variables, variables_initializer)
@@ -71,17 +75,23 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
-    "BudgetError", "DerivativeCheck", "DescentExplorer", "Explorer", "Expression", "GraphDrawing", "PRESETS",
-    "TaylorExplorer", "Trace", "descent_path", "explore", "explore_descent", "explore_taylor",
-    "plot", "taylor_coefficients", "ExpressionError", "FeedError", "Graph", "GradlabError", "NoGradientError", "Plan", "Session", "ShapeError",
-    "Tensor", "UninitializedVariableError", "Variable", "abs", "add", "arccos", "arcsin",
-    "arctan", "cast", "central_difference", "check_derivative", "check_gradients", "constant", "cos", "cosh", "divide", "draw_graph", "equal", "evaluate", "exp", "float32", "float64", "forward_difference",
-    "formula", "get_default_graph", "get_default_session", "global_variables",
-    "global_variables_initializer", "grad", "gradients", "greater", "greater_equal", "group",
-    "identity", "less", "less_equal", "log", "log1p", "matmul", "maximum", "minimum",
-    "multiply", "negative", "not_equal", "ones", "ones_like", "parse", "placeholder", "pow", "reduce_mean", "reduce_sum",
-    "register_op", "relu", "reset_default_graph", "reshape", "sigmoid", "sign", "sin", "sinh",
-    "softplus", "sqrt", "square", "stop_gradient", "subtract", "tan", "tanh", "to_latex", "trace",
-    "train", "trainable_variables", "transpose", "value_and_grad", "variables_initializer",
-    "where", "zeros", "zeros_like",
+    "abs", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
+    "BudgetError", "cast", "ceil", "central_difference", "check_derivative", "check_gradients",
+    "constant", "cos", "cosh", "deg2rad", "degrees", "DerivativeCheck", "descent_path",
+    "DescentExplorer", "divide", "draw_graph", "elementwise_grad", "equal", "evaluate", "exp",
+    "exp2", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1", "Expression",
+    "ExpressionError", "fabs", "FeedError", "float32", "float64", "floor", "fmax", "fmin", "fmod",
+    "formula", "forward_difference", "get_default_graph", "get_default_session",
+    "global_variables", "global_variables_initializer", "grad", "grad_and_aux", "gradients",
+    "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group", "hypot",
+    "identity", "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2",
+    "matmul", "maximum", "minimum", "mod", "multiply", "negative", "NoGradientError", "not_equal",
+    "ones", "ones_like", "parse", "placeholder", "Plan", "plot", "pow", "PRESETS", "rad2deg",
+    "radians", "reciprocal", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
+    "reduce_sum", "register_op", "relu", "remainder", "reset_default_graph", "reshape", "rint",
+    "round", "Session", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt",
+    "square", "stop_gradient", "subtract", "tan", "tanh", "taylor_coefficients", "TaylorExplorer",
+    "Tensor", "to_latex", "Trace", "trace", "train", "trainable_variables", "transpose", "trunc",
+    "UninitializedVariableError", "value_and_grad", "Variable", "variables_initializer", "where",
+    "zeros", "zeros_like",
 ]

@@ -4,6 +4,7 @@
     python scripts/mutate.py --area parser   # one area
     python scripts/mutate.py --list          # only list the mutants
     python scripts/mutate.py --limit 40      # a quick sample (spread over the areas)
+    python scripts/mutate.py --survivors artifacts/mutation.json   # re-run the survivors
 
 A *mutant* is the package with one deliberate change of the kind a tired contributor
 might make: ``+`` for ``-``, ``*`` for ``/``, ``<`` for ``<=``, a sign dropped, a
@@ -194,7 +195,8 @@ def _variants(node: ast.AST, lines: list[str]) -> list[str]:
         present = {e.value for e in node.elts}
         extra = next(name for name in ("Sin", "Cos", "Exp", "Log") if name not in present)
         out.append(ast.Set([*node.elts, ast.Constant(extra)]))
-    elif isinstance(node, ast.Return) and node.value is not None:
+    elif isinstance(node, ast.Return) and node.value is not None and not (
+            isinstance(node.value, ast.Constant) and node.value.value is None):
         return ["return None"]
     return ["(" + ast.unparse(ast.fix_missing_locations(v)) + ")" for v in out]
 
@@ -272,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="run an even sample of N mutants")
     parser.add_argument("--at", action="append", metavar="FILE:LINE",
                         help="only the mutants on this line (e.g. gradlab/core/ops.py:88)")
+    parser.add_argument("--survivors", metavar="JSON",
+                        help="only the mutants that survived in an earlier run's JSON file")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
@@ -279,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     mutants = find_mutants(args.area or list(AREAS))
     if args.at:
         mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
+    if args.survivors:
+        earlier = {(m["path"], m["context"], m["original"], m["replacement"])
+                   for m in json.loads(Path(args.survivors).read_text()) if m["outcome"] == "survived"}
+        mutants = [m for m in mutants if (m.path, m.context, m.original, m.replacement) in earlier]
     if args.limit and args.limit < len(mutants):
         stride = len(mutants) / args.limit
         mutants = [mutants[int(i * stride)] for i in range(args.limit)]

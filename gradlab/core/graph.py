@@ -299,8 +299,9 @@ class Tensor:
 
     def __array__(self, *args: Any, **kwargs: Any) -> np.ndarray:
         raise TypeError(
-            f"tensor '{self.name}' has no value yet: use session.run({self.name!r} tensor) "
-            "to get a numpy array"
+            f"tensor '{self.name}' has no value yet: run it (session.run(t) or t.eval()) to "
+            "get a numpy array. To make one tensor of several, use np.stack([...]) or "
+            "np.concatenate([...]) rather than np.array([...])"
         )
 
     # -- conveniences --------------------------------------------------------

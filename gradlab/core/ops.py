@@ -108,6 +108,19 @@ def _reshape_shape(shapes: list, shape: tuple) -> tuple:
     return tuple(None if d == -1 else d for d in shape)
 
 
+def _expand_dims_shape(shapes: list, axis: Any) -> tuple | None:
+    (shape,) = shapes
+    if shape is None:
+        return None
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = len(shape) + len(axes)
+    new = _norm_axes(axes, ndim)
+    if len(set(new)) != len(new):
+        raise ShapeError(f"repeated axis in expand_dims: {axis}")
+    rest = iter(shape)
+    return tuple(1 if i in new else next(rest) for i in range(ndim))
+
+
 def _transpose_shape(shapes: list, perm: tuple | None = None) -> tuple | None:
     (shape,) = shapes
     if shape is None:
@@ -244,6 +257,61 @@ sigmoid = _elementwise("Sigmoid", _sigmoid, lambda g, out, x: g * (out * (1 - ou
 softplus = _elementwise("Softplus", _softplus, lambda g, out, x: g * sigmoid(x))
 relu = _elementwise("Relu", _relu, lambda g, out, x: where(x > 0, g, 0.0))
 
+# -- more of numpy's ufuncs (each rule is the textbook derivative) -------------
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+log2 = _elementwise("Log2", np.log2, lambda g, out, x: g / (x * _LN2))
+log10 = _elementwise("Log10", np.log10, lambda g, out, x: g / (x * _LN10))
+exp2 = _elementwise("Exp2", np.exp2, lambda g, out, x: g * (out * _LN2))
+expm1 = _elementwise("Expm1", np.expm1, lambda g, out, x: g * (out + 1))
+arcsinh = _elementwise("Asinh", np.arcsinh, lambda g, out, x: g / sqrt(x**2 + 1))
+arccosh = _elementwise("Acosh", np.arccosh, lambda g, out, x: g / sqrt(x**2 - 1))
+arctanh = _elementwise("Atanh", np.arctanh, lambda g, out, x: g / (1 - x**2))
+reciprocal = _elementwise("Reciprocal", np.reciprocal, lambda g, out, x: g * -(out**2))
+arctan2 = _elementwise("Atan2", np.arctan2,  # the angle of the point (x, y): arctan2(y, x)
+                       lambda g, out, y, x: g * (x / (x**2 + y**2)),
+                       lambda g, out, y, x: g * (-y / (x**2 + y**2)))
+hypot = _elementwise("Hypot", np.hypot, lambda g, out, a, b: g * (a / out),
+                     lambda g, out, a, b: g * (b / out))
+logaddexp = _elementwise("LogAddExp", np.logaddexp, lambda g, out, a, b: g * exp(a - out),
+                         lambda g, out, a, b: g * exp(b - out))
+logaddexp2 = _elementwise("LogAddExp2", np.logaddexp2, lambda g, out, a, b: g * exp2(a - out),
+                          lambda g, out, a, b: g * exp2(b - out))
+# The remainder a - b*floor(a/b) moves one for one with a; floor(a/b) is flat.
+mod = _elementwise("Mod", np.mod, lambda g, out, a, b: g, lambda g, out, a, b: g * -floor(a / b))
+fmod = _elementwise("Fmod", np.fmod, lambda g, out, a, b: g, lambda g, out, a, b: g * -trunc(a / b))
+
+
+def _flat(g: Tensor, out: Tensor, x: Tensor) -> Tensor:
+    return zeros_like(x)  # a step function: its derivative is 0 wherever it exists
+
+
+floor = _elementwise("Floor", np.floor, _flat)
+ceil = _elementwise("Ceil", np.ceil, _flat)
+rint = _elementwise("Rint", np.rint, _flat)
+trunc = _elementwise("Trunc", np.trunc, _flat)
+remainder = mod
+fabs = abs
+
+
+def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001
+    """``x`` rounded to ``decimals`` decimals, halves to even (``np.round``); gradient 0."""
+    if decimals == 0:
+        return rint(x)
+    return rint(x * 10.0**decimals) / 10.0**decimals
+
+
+def deg2rad(x: Any) -> Tensor:
+    """Degrees to radians: ``x * pi / 180``."""
+    return multiply(x, math.pi / 180)
+
+
+def rad2deg(x: Any) -> Tensor:
+    """Radians to degrees: ``x * 180 / pi``."""
+    return multiply(x, 180 / math.pi)
+
+
+radians, degrees = deg2rad, rad2deg
+
 
 def _share(a: Tensor, b: Tensor) -> Tensor:
     """1 where a wins, 1/2 on a tie, 0 where b wins: ties split the gradient."""
@@ -255,6 +323,13 @@ maximum = _elementwise(
 )
 minimum = _elementwise(
     "Minimum", np.minimum, lambda g, out, a, b: g * _share(b, a), lambda g, out, a, b: g * _share(a, b)
+)
+
+fmax = _elementwise(  # like maximum, but a nan loses
+    "Fmax", np.fmax, lambda g, out, a, b: g * _share(a, b), lambda g, out, a, b: g * _share(b, a)
+)
+fmin = _elementwise(
+    "Fmin", np.fmin, lambda g, out, a, b: g * _share(b, a), lambda g, out, a, b: g * _share(a, b)
 )
 
 # -- comparisons and selection (conditions are never differentiated) ----------
@@ -387,7 +462,7 @@ defop(
     "ExpandDims",
     lambda g, axis: np.expand_dims(g, axis),
     (lambda g, out, x, axis: reshape_like(g, x),),
-    shape=lambda inputs, attrs: (None, None),
+    shape=_static(_expand_dims_shape),
 )
 defop(
     "Reshape",

@@ -1,68 +1,297 @@
-"""``grad(f)`` and ``value_and_grad(f)``: derivatives of Python functions.
+"""``grad(f)`` and friends: derivatives of Python functions, autograd- and JAX-style.
 
-Write ``f`` as an ordinary function of one tensor, using gradlab (or numpy)
-operations::
+Write ``f`` as an ordinary function, using gradlab or numpy operations::
 
     def f(x):
-        return gl.sin(x) * gl.exp(-x / 5)
+        return np.sin(x) * np.exp(-x / 5)
 
     df = gl.grad(f)          # a new function of numpy arrays
     df(np.linspace(0, 6, 7))  # d/dx f at seven points
 
-Under the hood ``f`` is *traced*: called once on a placeholder to build its graph,
+Under the hood ``f`` is *traced*: called once on placeholders to build its graph,
 differentiated with :func:`gradlab.gradients`, and compiled into a plan. Later calls
-with the same input shape and dtype re-run that plan. Called with a tensor, the
-returned function builds graph nodes instead, which is why ``grad(grad(f))`` is
-the second derivative.
+with the same shapes and dtypes re-run that plan.
+
+* ``argnum`` (or ``argnums``) says which argument to differentiate; a tuple of them
+  gives a tuple of gradients.
+* An argument may be a list, tuple or dict of arrays (a "pytree"); its gradient
+  comes back in the same structure.
+* Arguments that are not differentiated may be Python numbers, strings or flags;
+  they are passed to ``f`` as they are, and a new value means a new trace.
+* The gradient is that of ``sum(f(...))``, so an elementwise ``f`` gives the
+  ordinary derivative at every point.
+
+Called with tensors, or from inside another traced function whose values ``f``
+closes over, the returned function builds graph nodes instead of numbers. That is
+why ``grad(grad(f))`` is the second derivative, and why an inner ``grad`` may use
+the outer function's variable.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..core.autodiff import gradients
-from ..core.graph import Graph, Tensor
+from ..core.graph import Graph, Tensor, toposort
 from ..core.ops import as_tensor, placeholder
+from ..core.simplify import apply
 from .session import Session
 
+# ---------------------------------------------------------------------------
+# Pytrees: nested lists, tuples and dicts with arrays at the leaves
+# ---------------------------------------------------------------------------
 
-def _traced(f: Callable, build: Callable[[Tensor, Tensor], Any]) -> Callable:
-    """Wrap ``f`` so that numpy inputs run a cached plan of ``build(x, f(x))``."""
-    graph = Graph()
-    session = Session(graph)
-    traces: dict[tuple, tuple[Tensor, Any]] = {}
 
-    def run(x: Any) -> Any:
-        if isinstance(x, Tensor):
-            return build(x, as_tensor(f(x)))
-        array = np.asarray(x)
-        if array.dtype.kind != "f":
-            array = array.astype(np.float64)
-        key = (array.shape, array.dtype)
-        if key not in traces:
-            with graph.as_default():
-                xp = placeholder(array.dtype, array.shape, name="x")
-                traces[key] = (xp, build(xp, as_tensor(f(xp))))
-        xp, outputs = traces[key]
-        return session.run(outputs, {xp: array})
+def flatten(tree: Any) -> tuple[list, Any]:
+    """The leaves of ``tree`` in order, and a description of its structure."""
+    if isinstance(tree, dict):
+        keys = sorted(tree, key=repr)
+        parts = [flatten(tree[k]) for k in keys]
+        return [leaf for p in parts for leaf in p[0]], ("dict", tuple(keys), tuple(p[1] for p in parts))
+    if isinstance(tree, (list, tuple)):
+        parts = [flatten(item) for item in tree]
+        return [leaf for p in parts for leaf in p[0]], (type(tree), None, tuple(p[1] for p in parts))
+    return [tree], None
+
+
+def unflatten(structure: Any, leaves: Sequence) -> Any:
+    """Rebuild a tree of ``structure`` (from :func:`flatten`) with new leaves."""
+    it = iter(leaves)
+
+    def build(s: Any) -> Any:
+        if s is None:
+            return next(it)
+        kind, keys, children = s
+        items = [build(c) for c in children]
+        if kind == "dict":
+            return dict(zip(keys, items))
+        if kind in (list, tuple):
+            return kind(items)
+        return kind(*items) if hasattr(kind, "_fields") else kind(items)  # a namedtuple
+
+    return build(structure)
+
+
+def _is_array_leaf(leaf: Any) -> bool:
+    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float, int)) and not isinstance(
+        leaf, (bool, np.bool_))
+
+
+def _as_array(leaf: Any, what: str) -> np.ndarray:
+    array = np.asarray(leaf)
+    if array.dtype.kind == "c":
+        raise TypeError(f"{what} is complex: complex numbers are out of gradlab's scope, which "
+                        "differentiates real functions of real numbers")
+    if array.dtype.kind not in "fiu":
+        raise TypeError(f"{what} must hold numbers to be differentiated, not {array.dtype} "
+                        f"({leaf!r:.60})")
+    return array.astype(np.float64) if array.dtype.kind != "f" else array
+
+
+def _normalize_argnums(argnum: Any, argnums: Any) -> tuple[tuple[int, ...], bool]:
+    chosen = argnums if argnums is not None else argnum
+    if isinstance(chosen, (int, np.integer)):
+        return (int(chosen),), True
+    chosen = tuple(int(i) for i in chosen)
+    if not chosen:
+        raise ValueError("argnums must name at least one argument")
+    return chosen, False
+
+
+# ---------------------------------------------------------------------------
+# Tracing
+# ---------------------------------------------------------------------------
+
+
+def _substitute(outputs: list[Tensor], mapping: dict[Tensor, Tensor]) -> list[Tensor]:
+    """The same computation with some nodes replaced (placeholders by real inputs)."""
+    new: dict[Tensor, Tensor] = dict(mapping)
+    for node in toposort(outputs, stop=set(mapping)):
+        if node in new:
+            continue
+        if not node.inputs or not any(new.get(i, i) is not i for i in node.inputs):
+            new[node] = node
+            continue
+        new[node] = apply(node.op.name, *(new.get(i, i) for i in node.inputs), **node.attrs)
+    return [new.get(t, t) for t in outputs]
+
+
+class _Traced:
+    """``f`` wrapped so that calls run a cached plan of ``build(inputs, f(*args))``."""
+
+    def __init__(self, f: Callable, argnums: tuple[int, ...], build: Callable) -> None:
+        self.f, self.argnums, self.build = f, argnums, build
+        self.graph = Graph()
+        self.session = Session(self.graph)
+        self.traces: dict[Any, Any] = {}
+
+    def _key(self, args: tuple, kwargs: dict) -> tuple:
+        leaves, structure = flatten((args, kwargs))
+        parts = []
+        for path, leaf in enumerate(leaves):
+            if _is_array_leaf(leaf):
+                if isinstance(leaf, Tensor):
+                    parts.append(("tensor", leaf.shape, str(leaf.dtype)))
+                else:
+                    array = _as_array(leaf, f"argument leaf {path}")
+                    parts.append(("array", array.shape, array.dtype.str))
+            else:
+                try:
+                    hash(leaf)
+                    parts.append(("value", leaf))
+                except TypeError:
+                    parts.append(("object", id(leaf)))
+        return structure, tuple(parts)
+
+    def _trace(self, args: tuple, kwargs: dict) -> tuple:
+        """Call f on placeholders standing for the array leaves; build the outputs."""
+        for i in self.argnums:
+            if not -len(args) <= i < len(args):
+                raise IndexError(f"argnum {i} is out of range: the function got {len(args)} "
+                                 "positional argument(s)")
+        leaves, structure = flatten((args, kwargs))
+        spans, start = [], 0  # which leaves belong to which positional argument
+        for arg in args:
+            count = len(flatten(arg)[0])
+            spans.append(range(start, start + count))
+            start += count
+        differentiated = {path for i in self.argnums for path in spans[i % len(args)]}
+        stand_ins: list[Any] = []
+        placeholders: dict[int, Tensor] = {}
+        with self.graph.as_default():
+            for path, leaf in enumerate(leaves):
+                if path in differentiated and not _is_array_leaf(leaf):
+                    raise TypeError(f"cannot differentiate with respect to {leaf!r:.60}: "
+                                    "the arguments named by argnum must hold numbers")
+                # A Python int that is not differentiated stays a Python int (a count, a
+                # size); every other number becomes a placeholder of its shape and dtype.
+                if _is_array_leaf(leaf) and (path in differentiated or not isinstance(leaf, int)):
+                    if isinstance(leaf, Tensor):
+                        dtype, shape = (leaf.dtype if leaf.dtype.kind == "f" else np.float64), leaf.shape
+                    else:
+                        array = _as_array(leaf, f"argument {path}")
+                        dtype, shape = array.dtype, array.shape
+                    placeholders[path] = placeholder(dtype, shape, name="x" if path == 0 else f"x{path}")
+                    stand_ins.append(placeholders[path])
+                else:
+                    stand_ins.append(leaf)
+            t_args, t_kwargs = unflatten(structure, stand_ins)
+            wrt = [(flatten(args[i])[1], [placeholders[p] for p in spans[i % len(args)]])
+                   for i in self.argnums]
+            outputs, unpack = self.build(self.f(*t_args, **t_kwargs), wrt)
+        return placeholders, outputs, unpack
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        key = self._key(args, kwargs)
+        if key not in self.traces:
+            self.traces[key] = self._trace(args, kwargs)
+        placeholders, outputs, unpack = self.traces[key]
+        leaves, _ = flatten((args, kwargs))
+        own = set(placeholders.values())
+        foreign = any(n.op.name == "Placeholder" and n not in own for n in toposort(outputs))
+        if foreign:
+            del self.traces[key]  # it holds another trace's placeholders: never reuse it
+        if foreign or any(isinstance(leaf, Tensor) for leaf in leaves):
+            # Build nodes in the caller's graph (grad of grad, or f closes over a value
+            # that an outer trace is still building) instead of running a plan.
+            mapping = {p: as_tensor(leaves[path]) if isinstance(leaves[path], Tensor)
+                       else as_tensor(_as_array(leaves[path], "an argument"))
+                       for path, p in placeholders.items()}
+            return unpack(_substitute(outputs, mapping))
+        feed = {p: _as_array(leaves[path], "an argument") for path, p in placeholders.items()}
+        return unpack(self.session.run(outputs, feed))
+
+
+def _builder(has_aux: bool, single: bool) -> Callable:
+    """Outputs of a trace: f's value, its gradients, its aux; and how to hand them back
+    as ``(value, gradients, aux)`` with the gradients in their arguments' structures."""
+
+    def build(result: Any, wrt: list[tuple[Any, list[Tensor]]]) -> tuple[list, Callable]:
+        aux_leaves: list = []
+        aux_structure = None
+        if has_aux:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise TypeError("with has_aux=True the function must return a pair (value, aux)")
+            result, aux = result
+            aux_leaves, aux_structure = flatten(aux)
+        value = as_tensor(result)
+        xs = [p for _, ps in wrt for p in ps]
+        grads = gradients(value, xs) if xs else []
+        is_tensor = [isinstance(a, Tensor) for a in aux_leaves]
+        outputs = [value, *grads, *(a for a, t in zip(aux_leaves, is_tensor) if t)]
+
+        def unpack(values: Sequence) -> tuple:
+            values = list(values)
+            value_out, grad_out = values[0], values[1:1 + len(grads)]
+            ran = iter(values[1 + len(grads):])
+            per_arg, start = [], 0
+            for structure, ps in wrt:
+                per_arg.append(unflatten(structure, grad_out[start:start + len(ps)]))
+                start += len(ps)
+            aux_out = None
+            if has_aux:
+                aux_out = unflatten(aux_structure, [next(ran) if t else a
+                                                    for a, t in zip(aux_leaves, is_tensor)])
+            return value_out, (per_arg[0] if single else tuple(per_arg)), aux_out
+
+        return outputs, unpack
+
+    return build
+
+
+def _wrap(f: Callable, argnum: Any, argnums: Any, has_aux: bool, pick: Callable,
+          doc: str) -> Callable:
+    numbers, single = _normalize_argnums(argnum, argnums)
+    traced = _Traced(f, numbers, _builder(has_aux, single))
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return pick(*traced(*args, **kwargs))
 
     run.__wrapped__ = f  # type: ignore[attr-defined]
+    run.__name__ = getattr(f, "__name__", "f")
+    run.__doc__ = doc.format(name=getattr(f, "__name__", "f"), argnums=numbers)
     return run
 
 
-def grad(f: Callable[[Tensor], Tensor]) -> Callable:
-    """The derivative of ``f``: a function giving d(sum f(x))/dx, with the shape of x.
+def grad(f: Callable, argnum: int | Sequence[int] = 0, *, argnums: Any = None,
+         has_aux: bool = False) -> Callable:
+    """The gradient of ``f``: a function giving d(sum f(...))/d(argument ``argnum``).
 
-    For an elementwise ``f`` this is the ordinary derivative at every point.
-    Compose it for higher orders: ``gl.grad(gl.grad(f))`` is f''.
+    The gradient has the shape (and the list/tuple/dict structure) of that argument.
+    For an elementwise ``f`` this is the ordinary derivative at every point. Compose it
+    for higher orders: ``gl.grad(gl.grad(f))`` is f''. ``argnums=(0, 1)`` gives a tuple
+    of gradients; with ``has_aux=True``, ``f`` returns ``(value, aux)`` and the new
+    function returns ``(gradient, aux)``.
+
+    >>> gl.grad(lambda x, y: x * y, argnum=1)(2.0, 3.0)
+    2.0
     """
-    wrapped = _traced(f, lambda x, y: gradients(y, x)[0])
-    wrapped.__doc__ = f"Derivative of {getattr(f, '__name__', 'f')} (made by gl.grad)."
-    return wrapped
+    pick = (lambda v, g, aux: (g, aux)) if has_aux else (lambda v, g, aux: g)
+    return _wrap(f, argnum, argnums, has_aux, pick,
+                 "Gradient of {name} with respect to argument(s) {argnums} (made by gl.grad).")
 
 
-def value_and_grad(f: Callable[[Tensor], Tensor]) -> Callable:
-    """Like :func:`grad`, but the new function returns ``(f(x), f'(x))`` from one plan."""
-    return _traced(f, lambda x, y: (y, gradients(y, x)[0]))
+def value_and_grad(f: Callable, argnum: int | Sequence[int] = 0, has_aux: bool = False, *,
+                   argnums: Any = None) -> Callable:
+    """Like :func:`grad`, but the new function returns ``(f(...), gradient)``, both from
+    one plan. With ``has_aux=True`` it returns ``((value, aux), gradient)``, as in JAX."""
+    pick = (lambda v, g, aux: ((v, aux), g)) if has_aux else (lambda v, g, aux: (v, g))
+    return _wrap(f, argnum, argnums, has_aux, pick,
+                 "Value and gradient of {name} (argument(s) {argnums}), made by gl.value_and_grad.")
+
+
+def grad_and_aux(f: Callable, argnum: int | Sequence[int] = 0) -> Callable:
+    """For ``f`` returning ``(value, aux)``: a function returning ``(gradient, aux)``,
+    where the gradient is that of ``value`` (autograd's ``grad_and_aux``)."""
+    return grad(f, argnum, has_aux=True)
+
+
+def elementwise_grad(f: Callable, argnum: int | Sequence[int] = 0) -> Callable:
+    """The derivative of an elementwise ``f`` at every point (autograd's name).
+
+    It is the gradient of ``sum(f(x))``, which for an elementwise ``f`` holds
+    ``f'(x_i)`` at position i; it is the same function as :func:`grad`, which in
+    gradlab always sums a non-scalar output."""
+    return grad(f, argnum)
