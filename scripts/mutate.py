@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # area -> (file, which top-level definitions to mutate: None means all of them)
 AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
-    "gradient rules": [("gradlab/core/ops.py", None)],
+    "gradient rules": [("gradlab/core/ops.py", None), ("gradlab/core/array_ops.py", None)],
     "simplification": [("gradlab/core/simplify.py", None)],
     "reverse mode": [("gradlab/core/autodiff.py", None), ("gradlab/core/evaluate.py", None)],
     "plan optimiser": [("gradlab/compile/optimize.py", None),
@@ -60,9 +60,11 @@ TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_sha
          "tests/test_plan_size.py", "tests/test_session.py", "tests/test_functional.py",
          "tests/test_mutation_guards.py",
          "tests/test_sympy_oracle.py", "tests/test_expr.py",
-         "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py"]
+         "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py",
+         "tests/test_numpy_functions.py"]
 FIRST = {  # the tests most likely to catch a bug in an area run first
-    "gradient rules": "tests/test_op_gradients.py", "simplification": "tests/test_simplify.py",
+    "gradient rules": "tests/test_op_gradients.py tests/test_numpy_functions.py",
+    "simplification": "tests/test_simplify.py",
     "parser": "tests/test_expr.py", "checks": "tests/test_show.py",
     "plan optimiser": "tests/test_plan_optimizer.py",
 }
@@ -251,7 +253,7 @@ def _worker_copy(index: int) -> Path:
 
 
 def _run_tests(copy: Path, area: str, timeout: float) -> str:
-    order = [FIRST[area]] if area in FIRST else []
+    order = FIRST[area].split() if area in FIRST else []
     order += [t for t in TESTS if t not in order and (copy / t).exists()]
     env = dict(os.environ, PYTHONPATH=str(copy), GRADLAB_HYPOTHESIS="mutation",
                PYTHONDONTWRITEBYTECODE="1")
@@ -274,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="run an even sample of N mutants")
     parser.add_argument("--at", action="append", metavar="FILE:LINE",
                         help="only the mutants on this line (e.g. gradlab/core/ops.py:88)")
+    parser.add_argument("--path", action="append", help="only the mutants in this file")
     parser.add_argument("--survivors", metavar="JSON",
                         help="only the mutants that survived in an earlier run's JSON file")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
@@ -283,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     mutants = find_mutants(args.area or list(AREAS))
     if args.at:
         mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
+    if args.path:
+        mutants = [m for m in mutants if m.path in args.path]
     if args.survivors:
         earlier = {(m["path"], m["context"], m["original"], m["replacement"])
                    for m in json.loads(Path(args.survivors).read_text()) if m["outcome"] == "survived"}

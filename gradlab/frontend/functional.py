@@ -75,7 +75,7 @@ def unflatten(structure: Any, leaves: Sequence) -> Any:
 
 
 def _is_array_leaf(leaf: Any) -> bool:
-    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float, int)) and not isinstance(
+    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float, int, complex)) and not isinstance(
         leaf, (bool, np.bool_))
 
 
@@ -131,7 +131,9 @@ class _Traced:
         leaves, structure = flatten((args, kwargs))
         parts = []
         for path, leaf in enumerate(leaves):
-            if _is_array_leaf(leaf):
+            if isinstance(leaf, int) and not isinstance(leaf, bool):
+                parts.append(("int", leaf))  # it may stay a Python int: a new one, a new trace
+            elif _is_array_leaf(leaf):
                 if isinstance(leaf, Tensor):
                     parts.append(("tensor", leaf.shape, str(leaf.dtype)))
                 else:
@@ -184,23 +186,33 @@ class _Traced:
         return placeholders, outputs, unpack
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        key = self._key(args, kwargs)
-        if key not in self.traces:
-            self.traces[key] = self._trace(args, kwargs)
-        placeholders, outputs, unpack = self.traces[key]
-        leaves, _ = flatten((args, kwargs))
-        own = set(placeholders.values())
-        foreign = any(n.op.name == "Placeholder" and n not in own for n in toposort(outputs))
-        if foreign:
-            del self.traces[key]  # it holds another trace's placeholders: never reuse it
+        if not kwargs and all(type(a) is np.ndarray and a.dtype.kind == "f" for a in args):
+            key: Any = tuple((a.shape, a.dtype.str) for a in args)  # the common case, quickly
+            leaves: Sequence = args
+        else:
+            key = self._key(args, kwargs)
+            leaves = flatten((args, kwargs))[0]
+        trace = self.traces.get(key)
+        if trace is None:
+            trace = self._trace(args, kwargs)
+            own = set(trace[0].values())
+            # An f that closes over a value another trace is building (an outer grad's x)
+            # has that trace's placeholder in its graph. Such a trace is never reused.
+            foreign = any(n.op.name == "Placeholder" and n not in own for n in toposort(trace[1]))
+            if not foreign:
+                self.traces[key] = trace
+        else:
+            foreign = False
+        placeholders, outputs, unpack = trace
         if foreign or any(isinstance(leaf, Tensor) for leaf in leaves):
-            # Build nodes in the caller's graph (grad of grad, or f closes over a value
-            # that an outer trace is still building) instead of running a plan.
+            # Build nodes in the caller's graph (grad of grad, or a closure over an outer
+            # trace) instead of running a plan.
             mapping = {p: as_tensor(leaves[path]) if isinstance(leaves[path], Tensor)
                        else as_tensor(_as_array(leaves[path], "an argument"))
                        for path, p in placeholders.items()}
             return unpack(_substitute(outputs, mapping))
-        feed = {p: _as_array(leaves[path], "an argument") for path, p in placeholders.items()}
+        feed = {p: leaves[path] if type(leaves[path]) is np.ndarray else _as_array(leaves[path], "an argument")
+                for path, p in placeholders.items()}
         return unpack(self.session.run(outputs, feed))
 
 
