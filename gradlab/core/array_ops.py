@@ -45,7 +45,7 @@ def _index_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
     try:  # index a zero-strided stand-in of that shape: no memory, numpy's own rules
         result = np.broadcast_to(np.empty((), np.int8), shape)[attrs["index"]].shape
     except IndexError as err:
-        raise ShapeError(f"index {_show_index(attrs['index'])} does not fit shape {shape}: {err}")
+        raise ShapeError(f"index {index_text(attrs['index'])} does not fit shape {shape}: {err}")
     return result, result
 
 
@@ -61,7 +61,8 @@ defop("IndexAdd", _index_add, (lambda g, out, r, like, index: getitem(g, index),
       shape=lambda inputs, attrs: (inputs[1].shape, inputs[1].skey), shape_inputs=(1,))
 
 
-def _show_index(index: tuple) -> str:
+def index_text(index: tuple) -> str:
+    """How ``index`` is written between brackets: ``[0, 1:, ...]``."""
     def one(item: Any) -> str:
         if isinstance(item, slice):
             parts = ["" if v is None else str(v) for v in (item.start, item.stop, item.step)]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.array_ops import index_text
 from ..core.graph import Tensor, hooks, toposort
 
 # Precedence: higher binds tighter.
@@ -29,6 +30,9 @@ _TEXT_NAMES = {
     "Maximum": "maximum", "Minimum": "minimum", "Select": "where", "Sum": "reduce_sum",
     "Mean": "reduce_mean", "StopGradient": "stop_gradient", "Size": "size",
     "Transpose": "transpose", "MatrixTranspose": "matrix_transpose", "Reshape": "reshape",
+    "Asinh": "arcsinh", "Acosh": "arccosh", "Atanh": "arctanh", "Atan2": "arctan2",
+    "Prod": "reduce_prod", "Max": "reduce_max", "Min": "reduce_min", "Concat": "concat",
+    "MatrixInverse": "inv",
 }
 _LATEX_NAMES = {
     "Sin": r"\sin", "Cos": r"\cos", "Tan": r"\tan", "Asin": r"\arcsin", "Acos": r"\arccos",
@@ -188,6 +192,12 @@ class _Printer:
             return _Piece(self.show(ins[0]).text + arrow + self.show(ins[1]).text, 0)
         if op == "Group":
             return _Piece(self.call("group", [self.show(t).text for t in ins]), ATOM)
+        if op == "GetItem":  # x[0, 1:]
+            index = index_text(node.attrs["index"]).replace("_", r"\_" if self.latex else "_")
+            return _Piece(self.wrap(self.show(ins[0]), POW) + index, ATOM)
+        if op == "Einsum":
+            spec = repr(node.attrs["spec"]) if not self.latex else rf"\text{{{node.attrs['spec']}}}"
+            return _Piece(self.call(op, [spec] + [self.show(t).text for t in ins]), ATOM)
         return _Piece(self.call(op, [self.show(t).text for t in ins]), ATOM)
 
     def constant(self, node: Tensor) -> _Piece:
