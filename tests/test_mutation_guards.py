@@ -22,6 +22,7 @@ import pytest
 import gradlab as gl
 from gradlab.compile.plan import Plan
 from gradlab.core.graph import toposort
+from invariants import assert_static_facts_hold
 
 RNG = np.random.default_rng(7)
 VALUES = np.concatenate([RNG.uniform(-3, 3, 7), [-1.0, 0.5, 2.0]])
@@ -237,18 +238,26 @@ SHAPED = [  # (input shapes, build): the shape known before running must be the 
 ]
 
 
+@pytest.mark.parametrize("known", ["known", "first axis unknown", "unknown"])
 @pytest.mark.parametrize("shapes, build", SHAPED)
-def test_static_shapes_are_the_shapes_values_have(shapes, build):
-    a = gl.placeholder(shape=shapes[0], name="a")
-    b = gl.placeholder(shape=shapes[1], name="b")
+def test_static_shapes_are_the_shapes_values_have(shapes, build, known):
+    def declared(shape):
+        if known == "unknown":
+            return None
+        return shape if known == "known" or not shape else (None,) + shape[1:]
+
+    a = gl.placeholder(shape=declared(shapes[0]), name="a")
+    b = gl.placeholder(shape=declared(shapes[1]), name="b")
     y = build(a, b)
     feeds = {a: RNG.normal(size=shapes[0]), b: RNG.normal(size=shapes[1])}
     value = _run(y, feeds)
     if y.shape is not None and None not in y.shape:
         assert y.shape == np.shape(value)
     da, db = gl.gradients(gl.reduce_sum(y * y), [a, b])
-    assert da.shape in (None, shapes[0]) and db.shape in (None, shapes[1])
+    assert da.shape in (None, declared(shapes[0])) and db.shape in (None, declared(shapes[1]))
     assert [np.shape(v) for v in _run([da, db], feeds)] == shapes
+    second = gl.gradients(gl.reduce_sum(da * gl.sin(a)) + gl.reduce_sum(db * db), [a, b])
+    assert_static_facts_hold([y, da, db, *second], feeds)  # every node, not only the ends
 
 
 def test_ones_zeros_and_unconnected_gradients_have_the_right_shapes():

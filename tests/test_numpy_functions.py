@@ -22,6 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import gradlab as gl
+from invariants import assert_static_facts_hold
 
 RNG = np.random.default_rng(7)
 
@@ -86,9 +87,11 @@ def check(f, *arrays, order=2, rtol=1e-5, atol=1e-6):
             assert g.shape == arrays[i].shape
             np.testing.assert_allclose(g, _central(numpy_loss, arrays, i), rtol=rtol, atol=atol)
         if order < 2:
+            assert_static_facts_hold(built_list + grads, feed)
             return
         directions = [RNG.uniform(-1, 1, a.shape) for a in arrays]
         hvp = gl.gradients(sum(gl.reduce_sum(g * d) for g, d in zip(grads, directions)), xs)
+        assert_static_facts_hold(built_list + grads + hvp, feed)
         got2 = session.run(hvp, feed)
         eps = 1e-5
         up = session.run(grads, {x: a + eps * d for x, a, d in zip(xs, arrays, directions)})
@@ -201,6 +204,37 @@ CASES = [
     ("full_like", lambda a: np.full_like(a, 2.5) * a ** 2, [(2, 3)], {}),
     ("cumsum flat", lambda a: np.cumsum(a) ** 2, [(2, 3)], {}),
     ("round", lambda a: np.round(a, 1) + a ** 2, [(4,)], {}),
+    # more arrangements
+    ("flipud fliplr", lambda a: np.flipud(a) * np.fliplr(a) ** 2, [(2, 3)], {}),
+    ("rot90", lambda a: np.rot90(a) * np.arange(6.0).reshape(3, 2), [(2, 3)], {}),
+    ("rot90 k", lambda a: [np.rot90(a, k) ** 2 for k in (2, 3, -1, 4)], [(2, 3)], {}),
+    ("atleast", lambda a, b: [np.atleast_2d(a) ** 2, np.atleast_3d(b) ** 3, np.atleast_1d(a) * 2], [(), (3,)], {}),
+    ("atleast_3d of matrix", lambda a: np.atleast_3d(a) ** 2, [(2, 2)], {}),
+    ("column_stack", lambda a, b: np.column_stack([a, b]) ** 2, [(3,), (3, 2)], {}),
+    ("dstack", lambda a, b: np.dstack([a, b]) ** 2, [(2, 2), (2, 2)], {}),
+    ("hsplit vsplit", lambda a: [p ** 2 for p in np.hsplit(a, 2) + np.vsplit(a, [1])], [(2, 4)], {}),
+    ("dsplit", lambda a: [p ** (i + 2) for i, p in enumerate(np.dsplit(a, 2))], [(1, 2, 4)], {}),
+    ("rollaxis", lambda a: np.rollaxis(a, 2) ** 2 * np.arange(12.0).reshape(2, 2, 3), [(2, 3, 2)], {}),
+    ("rollaxis start", lambda a: np.rollaxis(a, 0, 3) ** 2, [(2, 3, 2)], {}),
+    ("diff", lambda a: np.diff(a) ** 2, [(2, 5)], {}),
+    ("diff n axis", lambda a: np.diff(a, n=2, axis=0) ** 2, [(5, 2)], {}),
+    ("diff prepend", lambda a: np.diff(a, prepend=0.0, append=1.0) ** 2, [(4,)], {}),
+    ("kron", lambda a, b: np.kron(a, b) ** 2, [(2, 2), (2, 3)], {}),
+    ("kron 1d", lambda a, b: np.kron(a, b), [(2,), (3,)], {}),
+    ("cross", lambda a, b: np.cross(a, b) ** 2, [(2, 3), (2, 3)], {}),
+    ("pad", lambda a: np.pad(a, 1) ** 2 * np.arange(20.0).reshape(4, 5), [(2, 3)], {}),
+    ("pad widths", lambda a: np.pad(a, ((0, 1), (2, 0)), constant_values=1.5) ** 2, [(2, 3)], {}),
+    ("linspace", lambda a, b: np.linspace(a, b, 5) ** 2, [(), ()], {}),
+    ("linspace vectors", lambda a, b: np.linspace(a, b, 4, endpoint=False) ** 2, [(2,), (2,)], {}),
+    ("sinc", lambda a: np.sinc(a) * a, [(5,)], {}),
+    ("nan_to_num", lambda a: np.nan_to_num(a) ** 2, [(4,)], {}),
+    ("select", lambda a: np.select([a < -0.5, a < 0.5], [a ** 2, a ** 3], a), [(8,)], {}),
+    ("slogdet", lambda a: np.linalg.slogdet(a + 3 * np.eye(3))[1], [(3, 3)], {}),
+    ("real imag conj", lambda a: np.real(a) * np.conj(a) + np.imag(a), [(3,)], {}),
+    ("floor_divide", lambda a: (a // 0.7) * a + a % 0.7, [(4,)], {}),
+    ("einsum sublists", lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]), [(2, 3), (3, 2)], {}),
+    ("einsum sublist implicit", lambda a: np.einsum(a, [1, 0]), [(2, 3)], {}),
+    ("vstack of one array", lambda a: np.vstack(a) ** 2, [(2, 3)], {}),
     # methods and indexing
     ("method sum", lambda a: a.sum(axis=0) ** 2, [(2, 3)], {}),
     ("method mean", lambda a: a.mean(1, keepdims=True) * a, [(2, 3)], {}),
@@ -325,6 +359,18 @@ def test_cumsum_over_drawn_axes(shape, data):
     axis = data.draw(st.integers(-len(shape), len(shape) - 1))
     [a] = _inputs([shape], seed=len(shape))
     check(lambda x: np.cumsum(x, axis=axis) ** 2, a)
+
+
+def test_std_of_equal_values_has_gradient_zero_not_nan():
+    # the std of one value (or of equal values) is 0 and flat to first order
+    np.testing.assert_array_equal(gl.grad(np.std)(3.5), 0.0)
+    np.testing.assert_array_equal(gl.grad(lambda x: np.std(x, axis=0))(np.ones((1, 3))), np.zeros((1, 3)))
+
+
+def test_a_mask_argument_is_passed_through_and_keys_the_trace():
+    f = gl.grad(lambda c, x: np.sum(np.where(c, x**2, 0.0)), argnum=1)
+    np.testing.assert_allclose(f(np.array([True, False]), np.ones(2) * 3), [6.0, 0.0])
+    np.testing.assert_allclose(f(np.array([False, True]), np.ones(2) * 3), [0.0, 6.0])
 
 
 def test_max_with_ties_splits_the_gradient_as_maximum_does():

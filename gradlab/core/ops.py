@@ -590,8 +590,13 @@ def _swap(f: Callable) -> Callable:
     return lambda self, other: f(other, self)
 
 
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """``a // b``: the floor of the quotient (gradient 0, as for ``floor``)."""
+    return floor(divide(a, b))
+
+
 _BINARY_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
-                     "pow": pow, "matmul": matmul}
+                     "pow": pow, "matmul": matmul, "mod": mod, "floordiv": floor_divide}
 for _name, _build in _BINARY_OPERATORS.items():  # a + b, and b + a when b is a tensor
     setattr(Tensor, f"__{_name}__", _build)
     setattr(Tensor, f"__r{_name}__", _swap(_build))

@@ -75,8 +75,10 @@ def unflatten(structure: Any, leaves: Sequence) -> Any:
 
 
 def _is_array_leaf(leaf: Any) -> bool:
-    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float, int, complex)) and not isinstance(
-        leaf, (bool, np.bool_))
+    """A leaf that holds numbers (a bool mask or a string is passed through as it is)."""
+    if isinstance(leaf, (np.ndarray, np.generic)):
+        return leaf.dtype.kind in "fiuc"
+    return isinstance(leaf, (Tensor, float, int, complex)) and not isinstance(leaf, bool)
 
 
 def _as_array(leaf: Any, what: str) -> np.ndarray:
@@ -139,6 +141,8 @@ class _Traced:
                 else:
                     array = _as_array(leaf, f"argument leaf {path}")
                     parts.append(("array", array.shape, array.dtype.str))
+            elif isinstance(leaf, np.ndarray):  # a mask: its values are built into the trace
+                parts.append(("mask", leaf.shape, leaf.dtype.str, leaf.tobytes()))
             else:
                 try:
                     hash(leaf)

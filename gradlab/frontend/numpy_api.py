@@ -42,6 +42,7 @@ _UFUNCS: dict[Any, Callable] = {
     np.fmax: ops.fmax, np.fmin: ops.fmin, np.deg2rad: ops.deg2rad, np.rad2deg: ops.rad2deg,
     np.radians: ops.deg2rad, np.degrees: ops.rad2deg, np.remainder: ops.mod, np.fmod: ops.fmod,
     np.floor: ops.floor, np.ceil: ops.ceil, np.rint: ops.rint, np.trunc: ops.trunc,
+    np.floor_divide: ops.floor_divide, np.conjugate: lambda x: x,  # real numbers only
 }
 
 

@@ -22,8 +22,9 @@ import numpy as np
 from ..core import array_ops as ax
 from ..core.errors import ShapeError
 from ..core.graph import Tensor
-from ..core.ops import (abs, as_tensor, cast, constant, greater, less, matmul, ones_like, reduce_mean, reduce_sum, reshape, size, sqrt,
+from ..core.ops import (abs, as_tensor, cast, constant, greater, less, log, matmul, ones_like, sign, sin, reduce_mean, reduce_sum, reshape, size, sqrt,
                         transpose, where, zeros_like)
+from ..core.ops import where as select
 from ..core.simplify import apply
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -113,8 +114,13 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: floa
 def std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
         keepdims: bool = False, *, where: Any = None, mean: Any = None,
         correction: Any = None) -> Tensor:
+    """The square root of :func:`var`. Where all values are equal (one value, say) the
+    std is 0 and flat to first order; its gradient is 0 there, not sqrt's infinity
+    times 0. The double ``where`` keeps the infinity out of the unused branch too."""
     _no_extras("std", dtype=dtype, out=out, where=where, mean=mean, correction=correction)
-    return sqrt(var(a, axis, ddof=ddof, keepdims=keepdims))
+    v = var(a, axis, ddof=ddof, keepdims=keepdims)
+    spread = greater(v, 0.0)
+    return select(spread, sqrt(select(spread, v, 1.0)), 0.0)  # (where= is an argument)
 
 
 def cumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Tensor:
@@ -193,8 +199,8 @@ def einsum(subscripts: str, *operands: Any, out: Any = None, optimize: Any = Fal
     inside one operand takes its diagonal first; letters that occur once are
     summed away early."""
     _no_extras("einsum", out=out, **kwargs)
-    if not isinstance(subscripts, str):
-        raise _refuse("np.einsum with subscripts given as lists of integers")
+    if not isinstance(subscripts, str):  # einsum(a, [0, 1], b, [1, 2], [0, 2])
+        subscripts, operands = _sublist_spec((subscripts,) + operands)
     tensors = [as_tensor(t) for t in operands]
     letters, output = _explicit(subscripts, [_ndim(t, "np.einsum") for t in tensors])
     if len(set(output)) < len(output) or any(c not in "".join(letters) for c in output):
@@ -213,6 +219,19 @@ def einsum(subscripts: str, *operands: Any, out: Any = None, optimize: Any = Fal
         acc_letters = keep
     acc, acc_letters = _reduce_to(acc, acc_letters, output)
     return _arrange(acc, acc_letters, output)
+
+
+def _sublist_spec(args: tuple) -> tuple[str, tuple]:
+    """einsum's other form, operands each followed by a list of axis numbers, as a string."""
+    def letters(sub: Sequence) -> str:
+        return "".join("..." if s is Ellipsis else _LETTERS[int(s)] for s in sub)
+
+    pairs, output = len(args) // 2, None
+    if len(args) % 2:  # a last list alone is the output
+        output = letters(args[-1])
+    operands = tuple(args[2 * i] for i in range(pairs))
+    spec = ",".join(letters(args[2 * i + 1]) for i in range(pairs))
+    return spec + ("" if output is None else "->" + output), operands
 
 
 def dot(a: Any, b: Any, out: Any = None) -> Tensor:
@@ -338,8 +357,8 @@ def _join(tensors: list[Tensor], axis: int) -> Tensor:
 
 
 def _sequence(arrays: Any, name: str) -> list[Tensor]:
-    if isinstance(arrays, Tensor):
-        raise _refuse(f"np.{name} of one tensor", "pass a list of tensors")
+    if isinstance(arrays, Tensor):  # as numpy does: a sequence of its rows
+        arrays = list(arrays)
     tensors = [as_tensor(t) for t in arrays]
     if not tensors:
         raise ValueError(f"np.{name} needs at least one array")
@@ -622,6 +641,208 @@ def linalg_det(a: Any) -> Tensor:
     return ax.det(a)
 
 
+# -- more arrangements ----------------------------------------------------------------
+
+def flipud(m: Any) -> Tensor:
+    return flip(m, 0)
+
+
+def fliplr(m: Any) -> Tensor:
+    return flip(m, 1)
+
+
+def rot90(m: Any, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
+    """Turn by 90 degrees ``k`` times, from the first axis of ``axes`` towards the second."""
+    first, second = axes
+    k %= 4
+    if k == 0:
+        return as_tensor(m)
+    if k == 2:
+        return flip(flip(m, first), second)
+    if k == 1:
+        return swapaxes(flip(m, second), first, second)
+    return flip(swapaxes(m, first, second), second)
+
+
+def _at_least_nd(ndim: int, arrays: tuple) -> Any:
+    out = []
+    for a in arrays:
+        t = as_tensor(a)
+        shape = _shape(t, f"np.atleast_{ndim}d")
+        if len(shape) < ndim:
+            if ndim == 3 and len(shape) == 1:
+                shape = (1,) + shape + (1,)
+            elif ndim == 3 and len(shape) == 2:
+                shape = shape + (1,)
+            else:
+                shape = (1,) * (ndim - len(shape)) + shape
+            t = reshape(t, shape)
+        out.append(t)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_1d(*arys: Any) -> Any:
+    return _at_least_nd(1, arys)
+
+
+def atleast_2d(*arys: Any) -> Any:
+    return _at_least_nd(2, arys)
+
+
+def atleast_3d(*arys: Any) -> Any:
+    return _at_least_nd(3, arys)
+
+
+def column_stack(tup: Any) -> Tensor:
+    columns = []
+    for t in _sequence(tup, "column_stack"):
+        columns.append(reshape(t, _shape(t, "np.column_stack") + (1,)) if _ndim(t, "np.column_stack") < 2 else t)
+    return _join(columns, 1)
+
+
+def dstack(tup: Any) -> Tensor:
+    return _join([_at_least_nd(3, (t,)) for t in _sequence(tup, "dstack")], 2)
+
+
+def hsplit(ary: Any, indices_or_sections: Any) -> list[Tensor]:
+    t = as_tensor(ary)
+    return split(t, indices_or_sections, 1 if _ndim(t, "np.hsplit") > 1 else 0)
+
+
+def vsplit(ary: Any, indices_or_sections: Any) -> list[Tensor]:
+    return split(ary, indices_or_sections, 0)
+
+
+def dsplit(ary: Any, indices_or_sections: Any) -> list[Tensor]:
+    return split(ary, indices_or_sections, 2)
+
+
+def rollaxis(a: Any, axis: int, start: int = 0) -> Tensor:
+    t = as_tensor(a)
+    n = _ndim(t, "np.rollaxis")
+    axis, start = _axis(axis, n), (start + n if start < 0 else start)
+    if start > axis:
+        start -= 1
+    return moveaxis(t, axis, start) if axis != start else t
+
+
+def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = np._NoValue,
+         append: Any = np._NoValue) -> Tensor:
+    """Differences of neighbours along ``axis``, ``n`` times."""
+    t = as_tensor(a)
+    if prepend is not np._NoValue:
+        t = ax.concat(broadcast_to(prepend, _with_size(t, axis, 1)), t, axis)
+    if append is not np._NoValue:
+        t = ax.concat(t, broadcast_to(append, _with_size(t, axis, 1)), axis)
+    for _ in range(n):
+        t = ax.getitem(t, ax.along(axis, slice(1, None))) - ax.getitem(t, ax.along(axis, slice(None, -1)))
+    return t
+
+
+def _with_size(t: Tensor, axis: int, size: int) -> tuple:
+    shape = list(_shape(t, "np.diff"))
+    shape[axis] = size
+    return tuple(shape)
+
+
+def kron(a: Any, b: Any) -> Tensor:
+    """The Kronecker product: every element of ``a`` times the whole of ``b``."""
+    a, b = as_tensor(a), as_tensor(b)
+    sa, sb = _shape(a, "np.kron"), _shape(b, "np.kron")
+    n = builtins.max(len(sa), len(sb))
+    sa, sb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    wide_a = reshape(a, tuple(d for size in sa for d in (size, 1)))
+    wide_b = reshape(b, tuple(d for size in sb for d in (1, size)))
+    return reshape(wide_a * wide_b, tuple(x * y for x, y in zip(sa, sb)))
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: Any = None) -> Tensor:
+    """The cross product of 3-vectors along the last axis."""
+    if axis is not None or (axisa, axisb, axisc) != (-1, -1, -1):
+        raise _refuse("np.cross with axis arguments", "vectors must lie along the last axis")
+    a, b = as_tensor(a), as_tensor(b)
+    n = _shape(a, "np.cross")[-1]
+
+    def part(t: Tensor, i: int) -> Tensor:
+        return ax.getitem(t, (Ellipsis, i))
+
+    if n != 3 or _shape(b, "np.cross")[-1] != 3:
+        raise ValueError("np.cross on tensors needs vectors of length 3 along the last axis")
+    return stack([part(a, 1) * part(b, 2) - part(a, 2) * part(b, 1),
+                  part(a, 2) * part(b, 0) - part(a, 0) * part(b, 2),
+                  part(a, 0) * part(b, 1) - part(a, 1) * part(b, 0)], axis=-1)
+
+
+def pad(array: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0,
+        **kwargs: Any) -> Tensor:
+    """Padding with a constant (``mode="constant"``, the default)."""
+    if mode != "constant" or kwargs:
+        raise _refuse(f"np.pad(..., mode={mode!r})", "only mode='constant' is")
+    t = as_tensor(array)
+    shape = _shape(t, "np.pad")
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
+    padded = tuple(int(d + lo + hi) for d, (lo, hi) in zip(shape, widths))
+    inside = tuple(slice(int(lo), int(lo) + d) for d, (lo, _) in zip(shape, widths))
+    result = ax.index_add(t, constant(np.zeros(padded, dtype=t.dtype)), inside)
+    if np.any(np.asarray(constant_values) != 0):
+        border = np.pad(np.zeros(shape), pad_width, constant_values=constant_values)
+        result = result + constant(border.astype(t.dtype))
+    return result
+
+
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True,
+             retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+    """``num`` evenly spaced values from ``start`` to ``stop``; either end may be a tensor."""
+    if axis != 0 or dtype is not None:
+        raise _refuse("np.linspace(..., axis= or dtype=)")
+    steps = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+    start, stop = as_tensor(start), as_tensor(stop)
+    extra = _ndim(start, "np.linspace")
+    fractions = constant(steps.reshape((num,) + (1,) * extra))
+    values = start + (stop - start) * fractions
+    return (values, (stop - start) / (num - 1 if endpoint else num)) if retstep else values
+
+
+def sinc(x: Any) -> Tensor:
+    """sin(pi x) / (pi x), which is 1 at 0 (a double where keeps 0/0 out of the gradient)."""
+    t = as_tensor(x)
+    zero = t == 0.0
+    safe = select(zero, 1.0, t) * math.pi
+    return select(zero, 1.0, sin(safe) / safe)
+
+
+def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None,
+               neginf: Any = None) -> Tensor:
+    t = as_tensor(x)
+    big = np.finfo(t.dtype).max
+    t = select(t != t, nan, t)  # nan is the one value not equal to itself
+    t = select(t == math.inf, big if posinf is None else posinf, t)
+    return select(t == -math.inf, -big if neginf is None else neginf, t)
+
+
+def select_(condlist: Sequence, choicelist: Sequence, default: Any = 0) -> Tensor:
+    """The first choice whose condition holds, elementwise; ``default`` where none does."""
+    result = as_tensor(default)
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        result = select(condition, choice, result)
+    return result
+
+
+def slogdet(a: Any) -> tuple[Tensor, Tensor]:
+    """``(sign, log|det a|)``; the gradient of the second part is ``a^-T``."""
+    d = ax.det(a)
+    return sign(d), log(abs(d))
+
+
+def real(val: Any) -> Tensor:
+    return as_tensor(val)  # gradlab's numbers are real
+
+
+def imag(val: Any) -> Tensor:
+    return zeros_like(val)
+
+
 IMPLEMENTATIONS: dict[Any, Any] = {
     np.sum: sum, np.mean: mean, np.prod: prod, np.max: max, np.min: min, np.amax: max,
     np.amin: min, np.var: var, np.std: std, np.cumsum: cumsum,
@@ -636,7 +857,12 @@ IMPLEMENTATIONS: dict[Any, Any] = {
     np.tril: tril, np.triu: triu, np.linalg.norm: norm, np.linalg.inv: linalg_inv,
     np.linalg.det: linalg_det, np.sort: sort, np.zeros_like: zeros_like_,
     np.ones_like: ones_like_, np.full_like: full_like, np.shape: shape, np.ndim: ndim,
-    np.size: size_,
+    np.size: size_, np.flipud: flipud, np.fliplr: fliplr, np.rot90: rot90,
+    np.atleast_1d: atleast_1d, np.atleast_2d: atleast_2d, np.atleast_3d: atleast_3d,
+    np.column_stack: column_stack, np.dstack: dstack, np.hsplit: hsplit, np.vsplit: vsplit,
+    np.dsplit: dsplit, np.rollaxis: rollaxis, np.diff: diff, np.kron: kron, np.cross: cross,
+    np.pad: pad, np.linspace: linspace, np.sinc: sinc, np.nan_to_num: nan_to_num,
+    np.select: select_, np.linalg.slogdet: slogdet, np.real: real, np.imag: imag,
 }
 """numpy function -> the gradlab function that builds the same computation."""
 
