@@ -25,7 +25,6 @@ from .core.errors import (BudgetError, FeedError, GradlabError, NoGradientError,
                           UninitializedVariableError)
 from .core.evaluate import evaluate
 from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
-from .core.array_ops import reduce_max, reduce_min, reduce_prod
 from .core.ops import (abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cast,
                        ceil, constant, cos, cosh, deg2rad, degrees, divide, equal, exp, exp2, expm1,
                        fabs, floor, fmax, fmin, fmod, greater, greater_equal, group, hypot, identity,
@@ -35,16 +34,39 @@ from .core.ops import (abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arcta
                        remainder, reshape, rint, round, sigmoid, sign, sin, sinh, softplus, sqrt,
                        square, stop_gradient, subtract, tan, tanh, transpose, trunc, where, zeros,
                        zeros_like)
-from .frontend import numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
+from .core.array_ops import reduce_any, reduce_all  # noqa: F401
+from .core.ops import logical_and, logical_not, logical_or, logical_xor
+from .core.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .frontend import app, nn, numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
+from .frontend.app import flags
+from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expand_dims, eye, fill,
+                              gather, linspace, matrix_determinant, matrix_inverse, one_hot,
+                              rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                              reduce_mean, reduce_min, reduce_prod, reduce_sum, rsqrt, shape,
+                              squared_difference, squeeze, stack, tile, to_double, to_float,
+                              to_int32, to_int64, truediv, unstack)
+from .frontend.tf_ops import range_ as range  # noqa: A004  (TF1's tf.range)
 from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
-from .frontend.session import Session, get_default_session
-from .frontend.variables import (Variable, global_variables, global_variables_initializer,
-                                 trainable_variables, variables_initializer)
+from .frontend.session import InteractiveSession, Session, get_default_session
+from .frontend.variables import (Variable, constant_initializer, get_variable, global_variables,
+                                 global_variables_initializer, glorot_uniform_initializer,
+                                 initialize_all_variables, local_variables_initializer,
+                                 name_scope, ones_initializer, random_normal_initializer,
+                                 random_uniform_initializer, trainable_variables,
+                                 truncated_normal_initializer, variable_scope,
+                                 variables_initializer, zeros_initializer)
 from .show.check import (DerivativeCheck, central_difference, check_derivative, check_gradients,
                          forward_difference)
 from .show.expr import Expression, ExpressionError, parse
 from .show.formula import formula, to_latex
+
+import numpy as _np  # noqa: E402
+
+float16, int8, int16, int32, int64, uint8 = (_np.float16, _np.int8, _np.int16, _np.int32,
+                                             _np.int64, _np.uint8)
+bool = _np.bool_  # noqa: A001  (TF1's tf.bool)
+newaxis = None
 
 __version__ = "0.1.0"
 
@@ -75,23 +97,33 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
-    "abs", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
-    "BudgetError", "cast", "ceil", "central_difference", "check_derivative", "check_gradients",
-    "constant", "cos", "cosh", "deg2rad", "degrees", "DerivativeCheck", "descent_path",
+    "abs", "add", "add_n", "app", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "argmax", "argmin", "bool", "BudgetError", "cast", "ceil", "central_difference",
+    "check_derivative", "check_gradients", "clip_by_value", "concat", "constant",
+    "constant_initializer", "cos", "cosh", "deg2rad", "degrees", "DerivativeCheck", "descent_path",
     "DescentExplorer", "divide", "draw_graph", "elementwise_grad", "equal", "evaluate", "exp",
-    "exp2", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1", "Expression",
-    "ExpressionError", "fabs", "FeedError", "float32", "float64", "floor", "fmax", "fmin", "fmod",
-    "formula", "forward_difference", "get_default_graph", "get_default_session",
-    "global_variables", "global_variables_initializer", "grad", "grad_and_aux", "gradients",
-    "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group", "hypot",
-    "identity", "less", "less_equal", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2",
-    "matmul", "maximum", "minimum", "mod", "multiply", "negative", "NoGradientError", "not_equal",
-    "ones", "ones_like", "parse", "placeholder", "Plan", "plot", "pow", "PRESETS", "rad2deg",
-    "radians", "reciprocal", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
-    "reduce_sum", "register_op", "relu", "remainder", "reset_default_graph", "reshape", "rint",
-    "round", "Session", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt",
-    "square", "stop_gradient", "subtract", "tan", "tanh", "taylor_coefficients", "TaylorExplorer",
-    "Tensor", "to_latex", "Trace", "trace", "train", "trainable_variables", "transpose", "trunc",
-    "UninitializedVariableError", "value_and_grad", "Variable", "variables_initializer", "where",
-    "zeros", "zeros_like",
+    "exp2", "expand_dims", "eye", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1",
+    "Expression", "ExpressionError", "fabs", "FeedError", "fill", "flags", "float16", "float32",
+    "float64", "floor", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
+    "get_default_graph", "get_default_session", "get_variable", "global_variables",
+    "global_variables_initializer", "glorot_uniform_initializer", "grad", "grad_and_aux",
+    "gradients", "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group",
+    "hypot", "identity", "initialize_all_variables", "int16", "int32", "int64", "int8",
+    "InteractiveSession", "less", "less_equal", "linspace", "local_variables_initializer", "log",
+    "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "matmul", "matrix_determinant", "matrix_inverse", "maximum",
+    "minimum", "mod", "multiply", "name_scope", "negative", "newaxis", "nn", "NoGradientError",
+    "not_equal", "one_hot", "ones", "ones_initializer", "ones_like", "parse", "placeholder",
+    "Plan", "plot", "pow", "PRESETS", "rad2deg", "radians", "random_normal",
+    "random_normal_initializer", "random_uniform", "random_uniform_initializer", "range", "rank",
+    "reciprocal", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean",
+    "reduce_min", "reduce_prod", "reduce_sum", "register_op", "relu", "remainder",
+    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "set_random_seed",
+    "shape", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square",
+    "squared_difference", "squeeze", "stack", "stop_gradient", "subtract", "tan", "tanh",
+    "taylor_coefficients", "TaylorExplorer", "Tensor", "tile", "to_double", "to_float", "to_int32",
+    "to_int64", "to_latex", "Trace", "trace", "train", "trainable_variables", "transpose",
+    "truediv", "trunc", "truncated_normal", "truncated_normal_initializer", "uint8",
+    "UninitializedVariableError", "unstack", "value_and_grad", "Variable", "variable_scope",
+    "variables_initializer", "where", "zeros", "zeros_initializer", "zeros_like",
 ]

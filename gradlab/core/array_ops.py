@@ -246,6 +246,83 @@ def cumsum(x: Any, axis: int) -> Tensor:
     return apply("Cumsum", x, axis=int(axis))
 
 
+def _cast_reduction(name: str, numpy: Any) -> None:
+    defop(name, lambda x, axis=None, keepdims=False: numpy(x, axis=axis, keepdims=keepdims),
+          (None,), shape=_static(_reduce_shape), dtype=np.dtype(np.bool_))
+
+
+_cast_reduction("Any", np.any)  # logical reductions: true or false, not differentiated
+_cast_reduction("All", np.all)
+
+
+def reduce_any(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """True where any element over ``axis`` is true (``np.any``)."""
+    return _reduction("Any", x, axis, keepdims)
+
+
+def reduce_all(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """True where every element over ``axis`` is true (``np.all``)."""
+    return _reduction("All", x, axis, keepdims)
+
+
+def _arg_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+    shape = _reduce_shape([inputs[0].shape], attrs["axis"], False)
+    return shape, (shape if shape is not None and None not in shape else None)
+
+
+defop("ArgMax", lambda x, axis: np.argmax(x, axis=axis), (None,), shape=_arg_shape,
+      dtype=np.dtype(np.int64))
+defop("ArgMin", lambda x, axis: np.argmin(x, axis=axis), (None,), shape=_arg_shape,
+      dtype=np.dtype(np.int64))
+
+
+def argmax(x: Any, axis: int | None = None) -> Tensor:
+    """The position of the largest element along ``axis`` (an integer tensor)."""
+    return apply("ArgMax", x, axis=None if axis is None else int(axis))
+
+
+def argmin(x: Any, axis: int | None = None) -> Tensor:
+    """The position of the smallest element along ``axis`` (an integer tensor)."""
+    return apply("ArgMin", x, axis=None if axis is None else int(axis))
+
+
+# ---------------------------------------------------------------------------
+# Gathering rows by indices known only at run time (TF's gather, an embedding lookup)
+# ---------------------------------------------------------------------------
+
+
+def _gather_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
+    params, indices = inputs[0].shape, inputs[1].shape
+    if params is None or indices is None:
+        return None, None
+    axis = _norm_axes(attrs["axis"], len(params))[0]
+    shape = params[:axis] + indices + params[axis + 1:]
+    return shape, (shape if None not in shape else None)
+
+
+def _gather_add(g: Any, indices: Any, like: Any, axis: int) -> np.ndarray:
+    out = np.zeros(np.shape(like), dtype=np.asarray(g).dtype)
+    index = (slice(None),) * (axis % out.ndim) + (np.asarray(indices).astype(np.intp),)
+    np.add.at(out, index, g)  # a row gathered twice gets both gradients
+    return out
+
+
+defop("Gather", lambda params, indices, axis: np.take(params, np.asarray(indices).astype(np.intp),
+                                                      axis=axis),
+      (lambda g, out, params, indices, axis: apply("GatherAdd", g, indices, params, axis=axis),
+       None), shape=_gather_shape, choosers=(1,))
+defop("GatherAdd", _gather_add,
+      (lambda g, out, r, indices, like, axis: apply("Gather", g, indices, axis=axis), None, None),
+      shape=lambda inputs, attrs: (inputs[2].shape, inputs[2].skey), shape_inputs=(2,),
+      choosers=(1,))
+
+
+def gather(params: Any, indices: Any, axis: int = 0) -> Tensor:
+    """The slices of ``params`` at ``indices`` along ``axis``; the indices may be a
+    tensor computed when the graph runs. Repeated indices add up in the gradient."""
+    return apply("Gather", params, indices, axis=int(axis))
+
+
 # ---------------------------------------------------------------------------
 # Sorting: a permutation found at run time, and picking along it
 # ---------------------------------------------------------------------------

@@ -66,7 +66,10 @@ def _compute(node: Tensor, inputs: list, variables: dict) -> Any:
         raise FeedError(f"placeholder '{node.name}' needs a value in feed_dict "
                         f"(created at {node.origin})")
     if kind == "Variable":
-        return variables.get(node, node.attrs["initial_value"])
+        if node in variables:
+            return variables[node]
+        start = node.attrs["initial_value"]  # an array, or a graph that computes one
+        return evaluate(start, {}, variables)[0] if isinstance(start, Tensor) else start
     if kind == "Assign":
         return np.array(np.broadcast_to(inputs[1], node.shape), dtype=node.dtype)
     if kind == "Group":

@@ -102,8 +102,17 @@ class Graph:
         self.variables: list[Any] = []
         self.node_count = 0
         """How many nodes have been made in this graph."""
+        self.scopes: list[str] = []
+        """Name scopes in force (``with gl.name_scope("layer1"):``): node names get them
+        as a prefix, ``layer1/W``."""
+        self.seed: int | None = None
+        """The graph-level random seed (``gl.set_random_seed``)."""
+        self.random_ops = 0
+        """How many random ops were made: with a graph seed, each gets its own stream."""
 
     def unique_name(self, base: str) -> str:
+        if self.scopes:
+            base = "/".join(self.scopes) + "/" + base
         count = self._name_counts.get(base, 0)
         name = base if count == 0 else f"{base}_{count}"
         while name in self._name_counts and name != base:  # x, x, then a node asked to be x_1
@@ -313,6 +322,10 @@ class Tensor:
                                    "'with gl.Session() as session:'")
             session = hooks.default_session()
         return session.run(self, feed_dict=feed_dict)
+
+    def run(self, feed_dict: dict | None = None, session: Any = None) -> Any:
+        """Run this op (``init.run()``, ``train_step.run(feed_dict=...)``), like :meth:`eval`."""
+        return self.eval(feed_dict, session)
 
     @property
     def value(self) -> Any:

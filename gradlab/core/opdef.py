@@ -75,15 +75,19 @@ _leaf("Const")
 _leaf("Variable")
 
 
-def constant(value: ArrayLike, dtype: Any = None, name: str | None = None,
-             symbol: str | None = None) -> Tensor:
+def constant(value: ArrayLike, dtype: Any = None, shape: Sequence[int] | None = None,
+             name: str | None = None, symbol: str | None = None) -> Tensor:
     """A node with a fixed value (``symbol``, such as ``"pi"``, is how formulas print it).
+
+    ``shape`` (as in TF1's ``tf.constant(0.1, shape=[3])``) fills that shape with ``value``.
 
     Python numbers stay *weakly typed* (as in numpy 2): ``2 * x`` keeps the dtype
     of ``x``. Integer arrays become float64, so every value can be differentiated.
     """
     if isinstance(value, Tensor):
         return value
+    if shape is not None:
+        value = np.broadcast_to(np.asarray(value, dtype=dtype), tuple(shape)).copy()
     weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
     attrs = {"symbol": symbol} if symbol else {}
     if weak:

@@ -339,6 +339,10 @@ greater = _elementwise("Greater", np.greater, None, None, dtype=np.bool_)
 greater_equal = _elementwise("GreaterEqual", np.greater_equal, None, None, dtype=np.bool_)
 equal = _elementwise("Equal", np.equal, None, None, dtype=np.bool_)
 not_equal = _elementwise("NotEqual", np.not_equal, None, None, dtype=np.bool_)
+logical_and = _elementwise("LogicalAnd", np.logical_and, None, None, dtype=np.bool_)
+logical_or = _elementwise("LogicalOr", np.logical_or, None, None, dtype=np.bool_)
+logical_xor = _elementwise("LogicalXor", np.logical_xor, None, None, dtype=np.bool_)
+logical_not = _elementwise("LogicalNot", np.logical_not, None, dtype=np.bool_)
 _where = _elementwise(
     "Select",
     np.where,

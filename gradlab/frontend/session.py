@@ -71,6 +71,8 @@ def _feed_value(node: Any, value: Any) -> np.ndarray:
 
 def _output(value: Any) -> Any:
     if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return value[()]  # a scalar comes back as a numpy scalar, as in TensorFlow
         return value if value.flags.writeable else value.copy()
     if isinstance(value, float):
         return np.float64(value)
@@ -187,6 +189,21 @@ class Session:
                 "session.run(gl.global_variables_initializer()) first (create the "
                 "initializer after the optimizer, which adds Variables of its own)"
             ) from None
+
+
+class InteractiveSession(Session):
+    """A Session that makes itself the default when created, for notebooks and shells:
+    ``tensor.eval()`` and ``op.run()`` use it without a ``with`` block. Close it with
+    ``close()``."""
+
+    def __init__(self, graph: Any = None) -> None:
+        super().__init__(graph)
+        _sessions.stack.append(self)
+
+    def close(self) -> None:
+        if self in _sessions.stack:
+            _sessions.stack.remove(self)
+        super().close()
 
 
 class _SessionStack(threading.local):

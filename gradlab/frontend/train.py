@@ -21,7 +21,7 @@ import numpy as np
 from ..core.autodiff import gradients
 from ..core.graph import Tensor
 from ..core.ops import group, sqrt
-from .variables import Variable, trainable_variables
+from .variables import Variable, global_variables, trainable_variables
 
 
 class Optimizer:
@@ -131,3 +131,93 @@ class AdamOptimizer(Optimizer):
 
     def _finish(self) -> list[Tensor]:
         return [self._step.assign(self._next_step)]
+
+
+class AdagradOptimizer(Optimizer):
+    """Adagrad: each parameter's step shrinks with the squares of all its past gradients::
+
+        accumulator <- accumulator + gradient**2
+        var         <- var - learning_rate * gradient / sqrt(accumulator)
+
+    A parameter with large gradients soon takes small steps; a rarely moved one keeps
+    large steps. (The accumulator starts at ``initial_accumulator_value``, 0.1, so the
+    first step is finite.)
+    """
+
+    def __init__(self, learning_rate: Any, initial_accumulator_value: float = 0.1,
+                 name: str = "Adagrad") -> None:
+        super().__init__(learning_rate, name)
+        self.initial = initial_accumulator_value
+
+    def _update(self, grad: Tensor, var: Variable) -> list[Tensor]:
+        accumulator = Variable(np.full(var.shape, self.initial, var.dtype),
+                               name=f"{var.name}/Adagrad", trainable=False)
+        new = accumulator + grad**2
+        return [accumulator.assign(new), var.assign(var - self.learning_rate * grad / sqrt(new))]
+
+
+class RMSPropOptimizer(Optimizer):
+    """RMSProp (TF1's form, with momentum): divide by a running root mean square::
+
+        ms  <- decay * ms + (1 - decay) * gradient**2
+        mom <- momentum * mom + learning_rate * gradient / sqrt(ms + epsilon)
+        var <- var - mom
+
+    Unlike Adagrad the average forgets old gradients, so steps do not shrink for ever.
+    """
+
+    def __init__(self, learning_rate: Any, decay: float = 0.9, momentum: float = 0.0,
+                 epsilon: float = 1e-10, name: str = "RMSProp") -> None:
+        super().__init__(learning_rate, name)
+        self.decay, self.momentum, self.epsilon = decay, momentum, epsilon
+
+    def _update(self, grad: Tensor, var: Variable) -> list[Tensor]:
+        ms = Variable(np.ones(var.shape, var.dtype), name=f"{var.name}/RMSProp", trainable=False)
+        mom = self._slot(var, "RMSProp_1")
+        ms_new = self.decay * ms + (1 - self.decay) * grad**2
+        mom_new = self.momentum * mom + self.learning_rate * grad / sqrt(ms_new + self.epsilon)
+        return [ms.assign(ms_new), mom.assign(mom_new), var.assign(var - mom_new)]
+
+
+class Saver:
+    """Save Variables to a file and restore them, bit for bit (TF1's ``train.Saver``).
+
+    ``saver.save(session, "model.ckpt")`` writes ``model.ckpt.npz`` (numpy's format)
+    and returns its path; ``saver.restore(session, "model.ckpt")`` reads it back.
+    Variables are matched by name, so a restoring program builds the same graph first.
+    """
+
+    def __init__(self, var_list: Any = None, max_to_keep: int = 5) -> None:
+        if isinstance(var_list, dict):
+            self.var_list = dict(var_list)
+        else:
+            chosen = list(var_list) if var_list is not None else None
+            self._chosen = chosen
+            self.var_list = None
+
+    def _variables(self) -> dict[str, Variable]:
+        if self.var_list is not None:
+            return self.var_list
+        chosen = self._chosen if self._chosen is not None else global_variables()
+        return {v.name: v for v in chosen}
+
+    @staticmethod
+    def _file(path: str) -> str:
+        return path if path.endswith(".npz") else path + ".npz"
+
+    def save(self, sess: Any, save_path: str, global_step: Any = None) -> str:
+        """Write every Variable's current value; returns the prefix to restore from."""
+        if global_step is not None:
+            save_path = f"{save_path}-{int(global_step)}"
+        values = {name: sess.run(var) for name, var in self._variables().items()}
+        np.savez(self._file(save_path), **{name: np.asarray(v) for name, v in values.items()})
+        return save_path
+
+    def restore(self, sess: Any, save_path: str) -> None:
+        """Set each Variable to the value saved under its name."""
+        with np.load(self._file(save_path)) as saved:
+            for name, var in self._variables().items():
+                if name not in saved:
+                    raise KeyError(f"Variable '{name}' is not in {self._file(save_path)} "
+                                   f"(it has {sorted(saved.files)})")
+                sess.run(var.assign(saved[name]))

@@ -1,0 +1,225 @@
+"""TensorFlow 1's names and signatures for math and shape functions.
+
+TF1 programs call ``tf.reduce_sum(x, reduction_indices=[1])``,
+``tf.concat([a, b], 1)`` or ``tf.argmax(y, 1)``. These functions accept TF1's
+arguments, including the old aliases (``reduction_indices``, ``keep_dims``,
+``dimension``, ``squeeze_dims``), and build the same gradlab ops as everything else.
+``name=`` is accepted everywhere and names the node.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..core import array_ops as ax
+from ..core import ops
+from ..core.errors import ShapeError
+from ..core.graph import Tensor
+from ..core.ops import as_tensor, constant
+from . import numpy_functions as nf
+
+
+def _pick(new: Any, old: Any, new_name: str, old_name: str) -> Any:
+    if new is not None and old is not None:
+        raise ValueError(f"give {new_name} or the old {old_name}, not both")
+    return new if new is not None else old
+
+
+def _axis_arg(axis: Any) -> Any:
+    if axis is None or isinstance(axis, (int, np.integer)):
+        return None if axis is None else int(axis)
+    return tuple(int(a) for a in np.atleast_1d(axis))
+
+
+def _reducer(build: Any, doc: str) -> Any:
+    def reduce(input_tensor: Any, axis: Any = None, keepdims: Any = None, name: str | None = None,
+               reduction_indices: Any = None, keep_dims: Any = None) -> Tensor:
+        axis = _axis_arg(_pick(axis, reduction_indices, "axis", "reduction_indices"))
+        keep = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims") or False)
+        return build(input_tensor, axis, keep)
+
+    reduce.__doc__ = doc + " Over ``axis`` (all axes by default; ``reduction_indices`` is TF1's old name)."
+    return reduce
+
+
+reduce_sum = _reducer(ops.reduce_sum, "The sum of elements.")
+reduce_mean = _reducer(ops.reduce_mean, "The mean of elements.")
+reduce_prod = _reducer(ax.reduce_prod, "The product of elements.")
+reduce_max = _reducer(ax.reduce_max, "The largest element (ties share the gradient).")
+reduce_min = _reducer(ax.reduce_min, "The smallest element (ties share the gradient).")
+reduce_any = _reducer(ax.reduce_any, "Logical or of boolean elements.")
+reduce_all = _reducer(ax.reduce_all, "Logical and of boolean elements.")
+
+
+def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: Any = None,
+                     name: str | None = None, reduction_indices: Any = None,
+                     keep_dims: Any = None) -> Tensor:
+    """log(sum(exp(x))), computed without overflow by taking the largest value out first."""
+    axis = _axis_arg(_pick(axis, reduction_indices, "axis", "reduction_indices"))
+    keep = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims") or False)
+    x = as_tensor(input_tensor)
+    top = ops.stop_gradient(ax.reduce_max(x, axis, keepdims=True))
+    total = ops.reduce_sum(ops.exp(x - top), axis, keepdims=True)
+    result = ops.log(total) + top
+    return result if keep else _drop_axes(result, axis)
+
+
+def _drop_axes(t: Tensor, axis: Any) -> Tensor:
+    if axis is None:
+        return ops.reshape(t, ())
+    return ax.squeeze(t, axis)
+
+
+def argmax(input: Any, axis: Any = None, name: str | None = None, dimension: Any = None,
+           output_type: Any = np.int64) -> Tensor:  # noqa: A002
+    """The index of the largest value along ``axis`` (TF1's default axis is 0)."""
+    axis = _pick(axis, dimension, "axis", "dimension")
+    return ops.cast(ax.argmax(input, 0 if axis is None else int(axis)), output_type)
+
+
+def argmin(input: Any, axis: Any = None, name: str | None = None, dimension: Any = None,
+           output_type: Any = np.int64) -> Tensor:  # noqa: A002
+    """The index of the smallest value along ``axis`` (TF1's default axis is 0)."""
+    axis = _pick(axis, dimension, "axis", "dimension")
+    return ops.cast(ax.argmin(input, 0 if axis is None else int(axis)), output_type)
+
+
+def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
+    """The elementwise sum of a list of tensors."""
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n needs at least one tensor")
+    total = as_tensor(inputs[0])
+    for t in inputs[1:]:
+        total = total + t
+    return total
+
+
+def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
+    return ops.divide(x, y)
+
+
+def rsqrt(x: Any, name: str | None = None) -> Tensor:
+    """1 / sqrt(x)."""
+    return 1.0 / ops.sqrt(x)
+
+
+def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: str | None = None) -> Tensor:
+    """``t`` held in [min, max]; the gradient is 1 inside and 0 where a bound holds it."""
+    return nf.clip(t, clip_value_min, clip_value_max)
+
+
+def stack(values: Sequence[Any], axis: int = 0, name: str | None = None) -> Tensor:
+    return nf.stack(values, axis)
+
+
+def unstack(value: Any, num: int | None = None, axis: int = 0, name: str | None = None) -> list[Tensor]:
+    """The slices of ``value`` along ``axis``, as a list (its size there must be known)."""
+    t = as_tensor(value)
+    shape = t.shape
+    if shape is None or shape[axis] is None:
+        if num is None:
+            raise ShapeError(f"unstack needs the size of axis {axis} of '{t.name}' (or num=)")
+        size = num
+    else:
+        size = shape[axis]
+    return [ax.getitem(t, ax.along(axis, i)) for i in range(size)]
+
+
+def concat(values: Sequence[Any], axis: int, name: str | None = None) -> Tensor:
+    return nf.concatenate(list(values), axis)
+
+
+def expand_dims(input: Any, axis: Any = None, name: str | None = None, dim: Any = None) -> Tensor:  # noqa: A002
+    return nf.expand_dims(input, _pick(axis, dim, "axis", "dim"))
+
+
+def squeeze(input: Any, axis: Any = None, name: str | None = None,
+            squeeze_dims: Any = None) -> Tensor:  # noqa: A002
+    axis = _pick(axis, squeeze_dims, "axis", "squeeze_dims")
+    return ax.squeeze(input, _axis_arg(axis))
+
+
+def tile(input: Any, multiples: Sequence[int], name: str | None = None) -> Tensor:  # noqa: A002
+    return nf.tile(input, tuple(int(m) for m in multiples))
+
+
+def shape(input: Any, name: str | None = None, out_type: Any = np.int32) -> Tensor:  # noqa: A002
+    """The shape as a constant tensor (it must be known when the graph is built)."""
+    return constant(np.array(nf.shape(input), dtype=out_type))
+
+
+def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    return constant(np.array(nf.ndim(input), dtype=np.int32))
+
+
+def fill(dims: Sequence[int], value: Any, name: str | None = None) -> Tensor:
+    return constant(np.full(tuple(int(d) for d in dims), value))
+
+
+def range_(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None,
+           name: str = "range") -> Tensor:
+    """``np.arange`` as a constant tensor (``gl.range``; named so as not to hide Python's)."""
+    values = np.arange(start, limit, delta) if limit is not None else np.arange(start)
+    return constant(values if dtype is None else values.astype(dtype))
+
+
+def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int = 0) -> Tensor:
+    return nf.linspace(start, stop, int(num))
+
+
+def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None,
+            axis: int = -1, dtype: Any = np.float64, name: str | None = None) -> Tensor:
+    """1 (``on_value``) at each index along a new axis of size ``depth``, 0 elsewhere."""
+    if axis != -1:
+        raise ShapeError("one_hot supports only axis=-1 (the new axis last)")
+    hit = ops.equal(nf.expand_dims(ops.cast(indices, np.float64), -1),
+                    constant(np.arange(depth, dtype=np.float64)))
+    on = 1.0 if on_value is None else on_value
+    off = 0.0 if off_value is None else off_value
+    return ops.cast(ops.where(hit, on, off), dtype)
+
+
+def gather(params: Any, indices: Any, axis: int = 0, name: str | None = None,
+           validate_indices: Any = None) -> Tensor:
+    """The slices of ``params`` at ``indices`` along ``axis`` (indices may be a tensor)."""
+    return ax.gather(params, indices, axis)
+
+
+def matrix_inverse(input: Any, adjoint: bool = False, name: str | None = None) -> Tensor:  # noqa: A002
+    t = ax.inv(input)
+    return ops.matrix_transpose(t) if adjoint else t
+
+
+def matrix_determinant(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    return ax.det(input)
+
+
+def to_float(x: Any, name: str = "ToFloat") -> Tensor:
+    return ops.cast(x, np.float32)
+
+
+def to_double(x: Any, name: str = "ToDouble") -> Tensor:
+    return ops.cast(x, np.float64)
+
+
+def to_int32(x: Any, name: str = "ToInt32") -> Tensor:
+    return ops.cast(x, np.int32)
+
+
+def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
+    return ops.cast(x, np.int64)
+
+
+def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
+    return ops.square(x - y)
+
+
+def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
+        dtype: Any = np.float64, name: str | None = None) -> Tensor:
+    """The identity matrix as a constant."""
+    if batch_shape is not None:
+        raise ShapeError("eye(batch_shape=...) is not supported")
+    return constant(np.eye(num_rows, num_columns, dtype=dtype))

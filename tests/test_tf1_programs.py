@@ -1,0 +1,381 @@
+"""TF1-style programs, written the way the 2016-2018 tutorials wrote them, run on gradlab.
+
+Each test is a small program in that style (``import gradlab as tf``) and checks its
+result against an independent answer: a least-squares solution, a closed-form
+gradient, finite differences, or what the data was made from.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import gradlab as tf
+
+RNG = np.random.default_rng(11)
+
+
+def test_linear_regression_reaches_the_least_squares_solution():
+    xs = RNG.uniform(-1, 1, (200, 3))
+    ys = xs @ np.array([[1.5], [-2.0], [0.5]]) + 0.7 + RNG.normal(0, 0.05, (200, 1))
+    x = tf.placeholder(tf.float32, [None, 3])
+    y_ = tf.placeholder(tf.float32, [None, 1])
+    W = tf.Variable(tf.zeros([3, 1]))
+    b = tf.Variable(tf.zeros([1]))
+    y = tf.matmul(x, W) + b
+    cost = tf.reduce_mean(tf.square(y_ - y))
+    train_step = tf.train.GradientDescentOptimizer(0.5).minimize(cost)
+    with tf.Session() as sess:
+        sess.run(tf.initialize_all_variables())
+        for _ in range(500):
+            sess.run(train_step, feed_dict={x: xs, y_: ys})
+        W_, b_ = sess.run([W, b])
+    design = np.hstack([xs, np.ones((200, 1))])
+    exact = np.linalg.lstsq(design, ys, rcond=None)[0]
+    np.testing.assert_allclose(np.vstack([W_, b_[:, None]]), exact, atol=1e-4)
+
+
+def _blobs(n_per_class, classes, features, seed):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 3, (classes, features))
+    xs = np.vstack([rng.normal(c, 1.0, (n_per_class, features)) for c in centres])
+    labels = np.repeat(np.arange(classes), n_per_class)
+    return xs.astype(np.float32), np.eye(classes, dtype=np.float32)[labels], labels
+
+
+def test_softmax_classifier_with_an_interactive_session_and_run():
+    xs, ys, labels = _blobs(60, 4, 784 // 28, seed=1)  # MNIST-shaped in spirit: rows of pixels
+    x = tf.placeholder(tf.float32, [None, xs.shape[1]])
+    y_ = tf.placeholder(tf.float32, [None, 4])
+    W = tf.Variable(tf.zeros([xs.shape[1], 4]))
+    b = tf.Variable(tf.zeros([4]))
+    y = tf.nn.softmax(tf.matmul(x, W) + b)
+    cross_entropy = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
+    train_step = tf.train.GradientDescentOptimizer(0.1).minimize(cross_entropy)
+    sess = tf.InteractiveSession()
+    try:
+        tf.global_variables_initializer().run()
+        for i in range(100):
+            batch = slice((i * 40) % 240, (i * 40) % 240 + 40)
+            train_step.run(feed_dict={x: xs[batch], y_: ys[batch]})
+        correct = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
+        score = accuracy.eval(feed_dict={x: xs, y_: ys})
+    finally:
+        sess.close()
+    assert isinstance(score, np.floating) and score.dtype == np.float32
+    assert score > 0.95
+
+
+def test_two_layer_network_with_random_init_cross_entropy_and_accuracy():
+    tf.set_random_seed(3)
+    xs, ys, _ = _blobs(50, 3, 5, seed=2)
+    x = tf.placeholder(tf.float32, [None, 5])
+    y_ = tf.placeholder(tf.float32, [None, 3])
+    W1 = tf.Variable(tf.random_normal([5, 16], stddev=0.5))
+    b1 = tf.Variable(tf.zeros([16]))
+    W2 = tf.Variable(tf.truncated_normal([16, 3], stddev=0.5))
+    b2 = tf.Variable(tf.constant(0.1, shape=[3]))
+    hidden = tf.nn.relu(tf.matmul(x, W1) + b1)
+    logits = tf.matmul(hidden, W2) + b2
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=logits))
+    train_step = tf.train.AdamOptimizer(0.01).minimize(loss)
+    accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1)), tf.float32))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss, {x: xs, y_: ys})
+        for _ in range(300):
+            sess.run(train_step, {x: xs, y_: ys})
+        last, acc = sess.run([loss, accuracy], {x: xs, y_: ys})
+    assert last < first / 5 and acc > 0.95
+
+
+def test_softmax_cross_entropy_gradient_is_softmax_minus_labels_and_stable_at_1000():
+    logits = tf.placeholder(tf.float64, [None, 3])
+    labels = tf.placeholder(tf.float64, [None, 3])
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    (g,) = tf.gradients(tf.reduce_sum(loss), logits)
+    z = np.array([[1000.0, -1000.0, 0.0], [0.5, 0.2, -0.3], [-1000.0, -1000.0, -999.0]])
+    y = np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    softmax = shifted / shifted.sum(axis=1, keepdims=True)
+    log_softmax = z - z.max(axis=1, keepdims=True) - np.log(shifted.sum(axis=1, keepdims=True))
+    with tf.Session() as sess:
+        got_loss, got_g = sess.run([loss, g], {logits: z, labels: y})
+    np.testing.assert_allclose(got_loss, -(y * log_softmax).sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(got_g, softmax - y, atol=1e-12)
+    assert np.isfinite(got_loss).all() and got_loss[0] == pytest.approx(2000.0)
+
+
+def test_sparse_and_sigmoid_cross_entropy():
+    z = np.array([[2.0, -1.0, 0.5], [1000.0, 0.0, -1000.0]])
+    classes = np.array([2.0, 0.0])
+    logits = tf.placeholder(tf.float64, [None, 3])
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=classes, logits=logits)
+    dense = tf.nn.softmax_cross_entropy_with_logits(labels=np.eye(3)[[2, 0]], logits=logits)
+    sig = tf.nn.sigmoid_cross_entropy_with_logits(labels=np.array([[1.0, 0.0, 0.5]] * 2),
+                                                  logits=logits)
+    (dsig,) = tf.gradients(tf.reduce_sum(sig), logits)
+    with tf.Session() as sess:
+        s, d, sg, dg = sess.run([sparse, dense, sig, dsig], {logits: z})
+    np.testing.assert_allclose(s, d, rtol=1e-12)
+    p = 0.5 * (1 + np.tanh(z / 2))  # the sigmoid, without overflow
+    targets = np.array([[1.0, 0.0, 0.5]] * 2)
+    np.testing.assert_allclose(sg[0], -(targets[0] * np.log(p[0]) + (1 - targets[0]) * np.log(1 - p[0])))
+    assert np.isfinite(sg).all() and sg[1, 2] == pytest.approx(500.0)
+    np.testing.assert_allclose(dg, p - targets, atol=1e-12)
+    with pytest.raises(ValueError, match="named arguments"):
+        tf.nn.softmax_cross_entropy_with_logits(np.eye(3), z)
+
+
+def test_logistic_regression_finds_the_separating_direction():
+    xs = RNG.normal(0, 1, (300, 2))
+    ys = (xs @ np.array([2.0, -1.0]) > 0).astype(float)[:, None]
+    x = tf.placeholder(tf.float64, [None, 2])
+    y_ = tf.placeholder(tf.float64, [None, 1])
+    w = tf.get_variable("w", [2, 1], initializer=tf.zeros_initializer())
+    b = tf.get_variable("b", [1], initializer=tf.constant_initializer(0.0))
+    logits = tf.matmul(x, w) + b
+    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_, logits=logits))
+    step = tf.train.GradientDescentOptimizer(1.0).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(300):
+            sess.run(step, {x: xs, y_: ys})
+        w_ = sess.run(w)[:, 0]
+    cosine = w_ @ np.array([2.0, -1.0]) / np.linalg.norm(w_) / np.sqrt(5)
+    assert cosine > 0.99
+
+
+def test_get_variable_in_variable_scopes_and_reuse():
+    def layer(x, size):
+        w = tf.get_variable("w", [x.shape[1], size], initializer=tf.random_normal_initializer(seed=1))
+        b = tf.get_variable("b", [size], initializer=tf.zeros_initializer())
+        return tf.matmul(x, w) + b
+
+    x = tf.placeholder(tf.float64, [2, 3])
+    with tf.variable_scope("encoder"):
+        first = layer(x, 4)
+    with tf.variable_scope("encoder", reuse=True):
+        again = layer(x, 4)
+    with tf.variable_scope("other") as scope:
+        layer(x, 2)
+        scope.reuse_variables()
+        layer(x, 2)
+    names = [v.name for v in tf.global_variables()]
+    assert names == ["encoder/w", "encoder/b", "other/w", "other/b"]
+    with pytest.raises(ValueError, match="already exists"):
+        with tf.variable_scope("encoder"):
+            layer(x, 4)
+    with pytest.raises(ValueError, match="does not exist"):
+        with tf.variable_scope("nowhere", reuse=True):
+            layer(x, 4)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        a, b = sess.run([first, again], {x: np.ones((2, 3))})
+    np.testing.assert_array_equal(a, b)
+    with tf.name_scope("loss"):
+        assert tf.reduce_sum(x).name.startswith("loss/")
+
+
+def test_initializers_have_their_distributions():
+    tf.set_random_seed(0)
+    shapes = (200, 300)
+    inits = {
+        "glorot": tf.get_variable("g", shapes),
+        "uniform": tf.get_variable("u", shapes, initializer=tf.random_uniform_initializer(-2, 2)),
+        "trunc": tf.get_variable("t", shapes, initializer=tf.truncated_normal_initializer(0, 0.5)),
+        "ones": tf.get_variable("o", [3], initializer=tf.ones_initializer()),
+    }
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        v = {k: sess.run(t) for k, t in inits.items()}
+    limit = np.sqrt(6 / (200 + 300))
+    assert np.abs(v["glorot"]).max() <= limit and np.abs(v["glorot"]).max() > 0.99 * limit
+    assert -2 <= v["uniform"].min() and v["uniform"].max() < 2 and abs(v["uniform"].mean()) < 0.05
+    assert np.abs(v["trunc"]).max() <= 1.0 and abs(v["trunc"].std() - 0.5 * 0.88) < 0.01
+    np.testing.assert_array_equal(v["ones"], np.ones(3))
+
+
+def test_random_ops_are_new_each_run_and_reproducible_with_seeds():
+    def program():
+        tf.reset_default_graph()
+        tf.set_random_seed(42)
+        r = tf.random_normal([3])
+        u = tf.random_uniform([3], seed=7)
+        with tf.Session() as sess:
+            return [sess.run([r, u]) for _ in range(2)]
+
+    first, second = program(), program()
+    np.testing.assert_array_equal(first[0][0], second[0][0])
+    np.testing.assert_array_equal(first[1][1], second[1][1])
+    assert not np.array_equal(first[0][0], first[1][0])  # a new sample every run
+    assert not np.array_equal(tf.Session().run(tf.random_normal([3])),
+                              tf.Session().run(tf.random_normal([3])))
+
+
+def test_variables_with_computed_initial_values_and_initialized_value():
+    tf.set_random_seed(5)
+    W = tf.Variable(tf.random_normal([4, 3]), name="W")
+    W2 = tf.Variable(W.initialized_value() * 2, name="W2")
+    with tf.Session() as sess:
+        sess.run(tf.variables_initializer([W, W2]))
+        w, w2 = sess.run([W, W2])
+        W.initializer.run(session=sess)
+        assert not np.array_equal(sess.run(W), w)  # initialising again draws again
+    np.testing.assert_array_equal(w2, 2 * w)
+
+
+def test_saver_round_trip_is_bit_for_bit(tmp_path):
+    W = tf.Variable(tf.random_normal([3, 2]), name="W")
+    b = tf.Variable(tf.zeros([2]), name="b")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(b.assign([0.1, 1 / 3]))
+        before = sess.run([W, b])
+        path = saver.save(sess, str(tmp_path / "model.ckpt"))
+    with tf.Session() as sess:
+        saver.restore(sess, path)
+        after = sess.run([W, b])
+    for x, y in zip(before, after):
+        assert x.tobytes() == y.tobytes()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.train.AdagradOptimizer(0.5),
+    lambda: tf.train.RMSPropOptimizer(0.05),
+    lambda: tf.train.RMSPropOptimizer(0.02, momentum=0.5),
+], ids=["adagrad", "rmsprop", "rmsprop momentum"])
+def test_adagrad_and_rmsprop_reach_the_minimum(make):
+    w = tf.Variable([3.0, -2.0])
+    loss = tf.reduce_sum((w - [1.0, 0.5]) ** 2)
+    step = make().minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(400):
+            sess.run(step)
+        np.testing.assert_allclose(sess.run(w), [1.0, 0.5], atol=2e-2)
+
+
+def test_adagrad_first_step_follows_its_formula():
+    w = tf.Variable([2.0])
+    step = tf.train.AdagradOptimizer(0.3, initial_accumulator_value=0.1).minimize(w * w)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        g = 4.0
+        np.testing.assert_allclose(sess.run(w), 2.0 - 0.3 * g / np.sqrt(0.1 + g * g))
+
+
+def test_tf_math_and_shape_functions():
+    a = np.arange(6.0).reshape(2, 3)
+    x = tf.placeholder(tf.float64, [2, 3])
+    outputs = {
+        "reduce_max": (tf.reduce_max(x, reduction_indices=1, keep_dims=True), a.max(1, keepdims=True)),
+        "reduce_prod": (tf.reduce_prod(x + 1, 0), (a + 1).prod(0)),
+        "argmin": (tf.argmin(x, dimension=1), a.argmin(1)),
+        "add_n": (tf.add_n([x, x, x]), 3 * a),
+        "rsqrt": (tf.rsqrt(x + 1), 1 / np.sqrt(a + 1)),
+        "clip": (tf.clip_by_value(x, 1.0, 4.0), np.clip(a, 1, 4)),
+        "stack": (tf.stack([x, x], axis=1), np.stack([a, a], 1)),
+        "concat": (tf.concat([x, x], 1), np.concatenate([a, a], 1)),
+        "expand": (tf.expand_dims(x, 0), a[None]),
+        "squeeze": (tf.squeeze(tf.expand_dims(x, 2), [2]), a),
+        "tile": (tf.tile(x, [2, 1]), np.tile(a, (2, 1))),
+        "shape": (tf.shape(x), np.array([2, 3])),
+        "rank": (tf.rank(x), 2),
+        "fill": (tf.fill([2, 2], 7.0), np.full((2, 2), 7.0)),
+        "range": (tf.range(0, 10, 3), np.arange(0, 10, 3)),
+        "linspace": (tf.linspace(0.0, 1.0, 5), np.linspace(0, 1, 5)),
+        "one_hot": (tf.one_hot([0, 2], 3), np.eye(3)[[0, 2]]),
+        "gather": (tf.gather(x, [1, 1, 0]), a[[1, 1, 0]]),
+        "logical": (tf.logical_and(x > 1, tf.logical_not(x > 4)), (a > 1) & ~(a > 4)),
+        "any": (tf.reduce_any(x > 4, axis=1), (a > 4).any(1)),
+        "logsumexp": (tf.reduce_logsumexp(x, 1), np.log(np.exp(a).sum(1))),
+        "to_int32": (tf.to_int32(x * 1.5), (a * 1.5).astype(np.int32)),
+        "inverse": (tf.matrix_inverse(tf.eye(2) * 2), np.eye(2) / 2),
+    }
+    unstacked = tf.unstack(x, axis=1)
+    with tf.Session() as sess:
+        for name, (tensor, expected) in outputs.items():
+            np.testing.assert_allclose(sess.run(tensor, {x: a}), expected, err_msg=name)
+        assert [list(v) for v in sess.run(unstacked, {x: a})] == [list(c) for c in a.T]
+    assert tf.to_int32(x).dtype == np.int32 and tf.argmax(x, 1).dtype == np.int64
+
+
+def test_gather_with_runtime_indices_adds_repeated_rows_in_the_gradient():
+    params = tf.placeholder(tf.float64, [4, 2])
+    indices = tf.placeholder(tf.float64, [None])
+    (g,) = tf.gradients(tf.reduce_sum(tf.gather(params, indices) * [[1.0, 2.0]]), params)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(g, {params: np.zeros((4, 2)), indices: [3, 0, 3]}),
+                                   [[1, 2], [0, 0], [0, 0], [2, 4]])
+
+
+def test_matrix_inverse_and_determinant_gradients_match_finite_differences():
+    m = tf.placeholder(tf.float64, [3, 3])
+    f = tf.matrix_determinant(m) + tf.reduce_sum(tf.matrix_inverse(m) * [[1.0, 2, 3]])
+    (g,) = tf.gradients(f, m)
+    (h,) = tf.gradients(tf.reduce_sum(g * np.arange(9.0).reshape(3, 3)), m)
+    value = np.eye(3) * 2 + RNG.uniform(-0.3, 0.3, (3, 3))
+
+    def numpy_f(v):
+        return np.linalg.det(v) + (np.linalg.inv(v) * [[1.0, 2, 3]]).sum()
+
+    eps = 1e-6
+    expected = np.zeros((3, 3))
+    for k in np.ndindex(3, 3):
+        up, down = value.copy(), value.copy()
+        up[k] += eps
+        down[k] -= eps
+        expected[k] = (numpy_f(up) - numpy_f(down)) / (2 * eps)
+    with tf.Session() as sess:
+        got, second = sess.run([g, h], {m: value})
+        d = np.arange(9.0).reshape(3, 3)
+        up, down = (sess.run(g, {m: value + 1e-5 * d}), sess.run(g, {m: value - 1e-5 * d}))
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    np.testing.assert_allclose(second, (up - down) / 2e-5, rtol=1e-5, atol=1e-6)
+
+
+def test_dropout_keeps_the_expected_value_and_a_new_mask_each_run():
+    tf.set_random_seed(1)
+    x = tf.placeholder(tf.float64, [None, 1000])
+    dropped = tf.nn.dropout(x, keep_prob=0.8)
+    with tf.Session() as sess:
+        a = sess.run(dropped, {x: np.ones((5, 1000))})
+        b = sess.run(dropped, {x: np.ones((5, 1000))})
+    assert set(np.unique(a)) <= {0.0, 1.25} and abs(a.mean() - 1.0) < 0.05
+    assert not np.array_equal(a, b)
+
+
+def test_l2_loss_and_scalar_results_are_numpy_scalars():
+    with tf.Session() as sess:
+        value = sess.run(tf.nn.l2_loss(tf.constant([1.0, 2.0, 3.0])))
+    assert value == 7.0 and isinstance(value, np.float64)
+
+
+def test_app_run_parses_flags_and_calls_main(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent("""
+        import gradlab as tf
+
+        flags = tf.app.flags
+        flags.DEFINE_integer("steps", 10, "how many steps")
+        flags.DEFINE_float("rate", 0.5, "learning rate")
+        flags.DEFINE_string("name", "run", "a name")
+        flags.DEFINE_boolean("fast", False, "go fast")
+        FLAGS = flags.FLAGS
+
+        def main(argv):
+            print(FLAGS.steps, FLAGS.rate, FLAGS.name, FLAGS.fast, argv[1:])
+
+        if __name__ == "__main__":
+            tf.app.run()
+    """))
+    result = subprocess.run([sys.executable, str(script), "--steps", "3", "--fast", "--name=x",
+                             "extra"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "0.5", "x", "True", "['extra']"]
