@@ -149,6 +149,8 @@ class _FactorPass:
 
     def floating(self, slot: int) -> bool:
         """Whether ``slot`` holds floating-point numbers (or is a constant made here)."""
+        if type(self.consts.get(slot)) is int:
+            return True  # a Python int such as the 1 in 1 + x takes the other operand's type
         dtype = self.info.dtype.get(slot)
         return dtype is None or dtype.kind in "fc"
 
@@ -377,7 +379,7 @@ def constants_as_arrays(steps: list, consts: dict, info: SlotInfo,
                 args = []
                 for a in step.args:
                     value = consts.get(a)
-                    if isinstance(value, float):  # a weakly typed Python number
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):  # a Python number
                         key = (float(value).hex(), dtype.str)
                         if key not in made:
                             made[key] = new_slot()

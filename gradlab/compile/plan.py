@@ -52,7 +52,7 @@ def _attrs_key(attrs: dict) -> Any:
 def _const_key(node: Tensor) -> Any:
     value = node.attrs["value"]
     if node.attrs["weak"]:
-        return ("weak", float(value).hex())
+        return ("weak", type(value).__name__, float(value).hex())  # 1 and 1.0 differ
     if value.size <= 4096:
         return (value.dtype.str, value.shape, value.tobytes())
     return ("id", id(node))

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from .errors import NoGradientError
 from .graph import Tensor, toposort
 from .ops import as_tensor, broadcast_like, cast, constant, sum_to_like, zeros_like
@@ -48,6 +50,11 @@ def gradients(ys: Tensor | Sequence[Tensor], xs: Tensor | Sequence[Tensor],
     for t in ys + xs:
         if not isinstance(t, Tensor):
             raise TypeError(f"gradients() takes gradlab tensors, got {type(t).__name__}: {t!r:.60}")
+    for x in xs:  # (a Python number such as the 2 in 2*x counts as a real number)
+        if x.dtype is not None and x.dtype.kind != "f" and not x.attrs.get("weak"):
+            raise TypeError(f"cannot differentiate with respect to '{x.name}', which holds "
+                            f"{x.dtype} values: only floating point values have derivatives "
+                            "(make it a float placeholder, or gl.cast it to float first)")
     given = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
     seeds = [constant(1.0) if g is None else as_tensor(g) for g in given]
     if len(seeds) != len(ys):
@@ -95,5 +102,9 @@ def gradients(ys: Tensor | Sequence[Tensor], xs: Tensor | Sequence[Tensor],
             accumulate(x, contribution)
 
     # each gradient has its x's shape and dtype (a float32 x gets a float32 gradient)
-    return [cast(broadcast_like(adjoint[x], x), x.dtype) if x in adjoint else zeros_like(x)
-            for x in xs]
+    return [cast(broadcast_like(adjoint[x], x), _float(x.dtype)) if x in adjoint
+            else cast(zeros_like(x), _float(x.dtype)) for x in xs]
+
+
+def _float(dtype: Any) -> Any:
+    return dtype if dtype is not None and dtype.kind == "f" else np.dtype(np.float64)

@@ -82,7 +82,9 @@ def constant(value: ArrayLike, dtype: Any = None, shape: Sequence[int] | None = 
     ``shape`` (as in TF1's ``tf.constant(0.1, shape=[3])``) fills that shape with ``value``.
 
     Python numbers stay *weakly typed* (as in numpy 2): ``2 * x`` keeps the dtype
-    of ``x``. Integer arrays become float64, so every value can be differentiated.
+    of ``x``, and ``k + 1`` keeps an integer ``k`` an integer. Arrays keep their
+    dtype, as in numpy and TF: ``constant([1, 2])`` holds integers, which are data, not
+    something to differentiate (``constant([1.0, 2.0])`` holds floats).
     """
     if isinstance(value, Tensor):
         return value
@@ -91,13 +93,16 @@ def constant(value: ArrayLike, dtype: Any = None, shape: Sequence[int] | None = 
     weak = isinstance(value, (int, float)) and not isinstance(value, bool) and dtype is None
     attrs = {"symbol": symbol} if symbol else {}
     if weak:
-        value = float(value)
-        arr_dtype, shape = np.dtype(np.float64), ()
+        # an int stays an int (while exact in float64 too, so no arithmetic overflows)
+        integer = isinstance(value, int) and -2**53 <= value <= 2**53
+        value = int(value) if integer else float(value)
+        arr_dtype, shape = np.dtype(np.int64 if integer else np.float64), ()
     else:
         value = np.asarray(value, dtype=dtype)
-        if value.dtype.kind in "iu":
-            value = value.astype(np.float64)
-        elif value.dtype.kind not in "fb":
+        if value.dtype.kind == "c":
+            raise TypeError(f"complex numbers are out of gradlab's scope ({value!r:.60}): it "
+                            "differentiates real functions of real numbers")
+        elif value.dtype.kind not in "fbiu":
             raise TypeError(f"gradlab constants must be numbers, not {value.dtype} ({value!r:.60})")
         arr_dtype, shape = value.dtype, value.shape
     attrs.update(value=value, weak=weak)
@@ -142,12 +147,14 @@ def placeholder(dtype: Any = np.float64, shape: Sequence[int | None] | None = No
     """A node whose value is fed at run time: ``session.run(y, feed_dict={x: values})``.
 
     ``shape=None`` accepts any shape; use ``None`` inside a shape for a size that
-    may vary, e.g. ``shape=(None,)`` for a vector of any length. Integer feeds are
-    converted to ``dtype`` (a float type), so ``feed_dict={x: [1, 2, 3]}`` works.
+    may vary, e.g. ``shape=(None,)`` for a vector of any length. Feeds are converted
+    to ``dtype``, so ``feed_dict={x: [1, 2, 3]}`` works for a float placeholder.
+    Integer and bool placeholders (class labels, masks) hold data that is not
+    differentiated.
     """
     dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"placeholders hold floating point values, not {dtype}")
+    if dtype.kind not in "fiub":
+        raise TypeError(f"placeholders hold numbers (floating point, integer or bool), not {dtype}")
     static = None if shape is None else tuple(None if d is None else int(d) for d in shape)
     known = static is not None and None not in static
     return Tensor(OPS["Placeholder"], (), {"shape": static}, dtype, static,

@@ -369,7 +369,13 @@ def _cast(x: Any, dtype: str) -> np.ndarray:
     return np.asarray(x, dtype=dtype)
 
 
-defop("Cast", _cast, (lambda g, out, x, dtype: cast(g, x.dtype),),
+def _cast_rule(g: Tensor, out: Tensor, x: Tensor, dtype: str) -> Tensor:
+    if np.dtype(dtype).kind != "f":  # rounded to integers: flat, as in TF (no gradient)
+        return zeros_like(x)
+    return cast(g, x.dtype)
+
+
+defop("Cast", _cast, (_cast_rule,),
       shape=lambda inputs, attrs: (inputs[0].shape, inputs[0].skey),
       dtype=lambda attrs: attrs["dtype"])
 
@@ -594,9 +600,8 @@ def _swap(f: Callable) -> Callable:
     return lambda self, other: f(other, self)
 
 
-def floor_divide(a: Any, b: Any) -> Tensor:
-    """``a // b``: the floor of the quotient (gradient 0, as for ``floor``)."""
-    return floor(divide(a, b))
+floor_divide = _elementwise(  # a // b: a step function of both, so gradient 0
+    "FloorDiv", np.floor_divide, lambda g, out, a, b: zeros_like(a), lambda g, out, a, b: zeros_like(b))
 
 
 _BINARY_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,

@@ -33,9 +33,28 @@ def _promote(op: OpDef, inputs: Sequence[Tensor], attrs: dict) -> Any:
     data = [t for i, t in enumerate(inputs)
             if i not in op.shape_inputs and i not in op.choosers and t.dtype is not None]
     strong = [t.dtype for t in data if not t.attrs.get("weak")]
-    weak = [0.0] if len(strong) < len(data) else []  # a Python number, as numpy 2 treats it
-    result = np.result_type(*strong, *weak) if strong else np.dtype(np.float64)
-    return np.dtype(np.float64) if result.kind == "b" and weak else result  # True + 0.5
+    # Python numbers, as numpy 2 treats them: they take the other operand's type
+    weak = [t.attrs["value"] * 0 for t in data if t.attrs.get("weak")]
+    result = np.result_type(*strong, *weak) if data else np.dtype(np.float64)
+    if result.kind == "b" and weak:
+        return np.dtype(np.float64)  # True + 0.5
+    if result.kind in "iub" and op.name not in _KEEPS_INTEGERS:
+        return np.dtype(np.float64)  # 7 / 2, sqrt(4), mean([1, 2]): numpy computes floats
+    if result.kind == "b" and op.name in _COUNTS:
+        return np.dtype(np.int64)  # the sum of booleans counts them
+    return result
+
+
+# Ops that give integers for integer inputs, as numpy does; every other op computes a float.
+_KEEPS_INTEGERS = {
+    "Add", "Sub", "Mul", "Neg", "Abs", "Sign", "Maximum", "Minimum", "Mod", "Pow", "Sum", "Prod",
+    "Max", "Min", "Cumsum", "MatMul", "Einsum", "Select", "Identity", "StopGradient", "OnesLike",
+    "ZerosLike", "GetItem", "IndexAdd", "Concat", "ConcatPart", "Reshape", "Transpose",
+    "MatrixTranspose", "ExpandDims", "Squeeze", "BroadcastTo", "BroadcastLike", "SumToLike",
+    "ReshapeLike", "AtLeast2D", "Gather", "GatherAdd", "TakeAlong", "PutAlong", "LogicalAnd",
+    "LogicalOr", "LogicalXor", "LogicalNot", "Fmax", "Fmin", "FloorDiv", "Fmod",
+}
+_COUNTS = {"Sum", "Prod", "Cumsum"}
 
 
 def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
@@ -71,16 +90,23 @@ def _no_rewrite(*inputs: Tensor, **attrs: Any) -> None:
 
 
 def _fold(op: OpDef, inputs: tuple[Tensor, ...], attrs: dict) -> Tensor:
-    values = [const_value(t) for t in inputs]
+    data = [t for i, t in enumerate(inputs) if i not in op.shape_inputs and i not in op.choosers]
+    data_weak = all(t.attrs["weak"] for t in data)
+    # Python numbers are computed in floating point (2**100 must not wrap around as an
+    # int64 would); the result is an int again where numpy's would be.
+    values = [float(t.attrs["value"]) if data_weak and t.attrs["weak"] else const_value(t)
+              for t in inputs]
     with np.errstate(all="ignore"):
         try:
             result = op.forward(*values, **attrs)
         except ValueError as err:
             raise ShapeError(f"{op.name}: {err}") from None
-    data_weak = all(t.attrs["weak"] for i, t in enumerate(inputs)
-                    if i not in op.shape_inputs and i not in op.choosers)
     if data_weak and np.ndim(result) == 0 and np.asarray(result).dtype.kind == "f":
-        return constant(float(result))
+        number = float(result)
+        integers = all(isinstance(t.attrs["value"], int) for t in data)
+        if integers and op.name in _KEEPS_INTEGERS and number.is_integer() and abs(number) <= 2**53:
+            return constant(int(number))
+        return constant(number)
     return constant(np.asarray(result))
 
 
