@@ -379,3 +379,52 @@ def test_app_run_parses_flags_and_calls_main(tmp_path):
                              "extra"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["3", "0.5", "x", "True", "['extra']"]
+
+
+def test_integer_constants_placeholders_and_arithmetic_stay_integers():
+    from invariants import assert_static_facts_hold
+
+    with tf.Session() as sess:
+        answer = sess.run(tf.constant(42))
+        assert answer == 42 and isinstance(answer, np.integer) and str(answer) == "42"
+        k = tf.placeholder(tf.int32, [None], name="k")
+        ints = [k + 1, k * 2 - k, k // 2, k % 3, tf.maximum(k, 1), k[1:]]
+        floats = [k / 2, tf.sqrt(tf.cast(k, tf.float64)), tf.reduce_mean(k), tf.exp(k)]
+        feed = {k: [1, 2, 3]}
+        for t, value in zip(ints, sess.run(ints, feed)):
+            assert t.dtype == np.int32 and value.dtype == np.int32, t
+        for t, value in zip(floats, sess.run(floats, feed)):
+            assert t.dtype.kind == "f" and np.asarray(value).dtype == t.dtype, t
+        np.testing.assert_array_equal(sess.run(k // 2, feed), [0, 1, 1])
+        total = tf.reduce_sum(k)  # as numpy does, sums of small integers are 64-bit
+        assert total.dtype == np.int64 and sess.run(total, feed) == 6
+        count = tf.reduce_sum(tf.cast(k > 1, tf.int32)) + tf.reduce_sum(k > 2)
+        assert sess.run(count, feed) == 3
+        assert_static_facts_hold(ints + floats + [count], feed)
+
+
+def test_differentiating_with_respect_to_integers_is_a_clear_error():
+    k = tf.placeholder(tf.int64, [None], name="labels")
+    x = tf.placeholder(tf.float64, [None], name="x")
+    with pytest.raises(TypeError, match="'labels'.*int64"):
+        tf.gradients(tf.reduce_sum(tf.cast(k, tf.float64) * x), k)
+    (through_cast,) = tf.gradients(tf.reduce_sum(tf.cast(tf.to_int32(x * 3), tf.float64)), x)
+    with tf.Session() as sess:  # rounding to integers is flat: no gradient, as in TF
+        np.testing.assert_array_equal(sess.run(through_cast, {x: [0.2, 1.7]}), [0.0, 0.0])
+
+
+def test_sparse_labels_fed_as_integers_train_a_classifier():
+    xs, _, labels = _blobs(40, 3, 4, seed=5)
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.int64, [None])
+    W = tf.Variable(tf.zeros([4, 3]))
+    logits = tf.matmul(x, W)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    step = tf.train.GradientDescentOptimizer(0.2).minimize(loss)
+    correct = tf.equal(tf.argmax(logits, 1), y)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(100):
+            sess.run(step, {x: xs, y: labels})
+        accuracy = sess.run(tf.reduce_mean(tf.cast(correct, tf.float32)), {x: xs, y: labels})
+    assert accuracy > 0.95

@@ -312,7 +312,10 @@ class _FactorPass:
         for step in steps:
             node_of[step.out] = step.node
             name, args = _kind(step), step.args
-            if name == "Neg":
+            out_dtype = self.info.dtype.get(step.out)
+            if out_dtype is not None and out_dtype.kind not in "fc":
+                self.plain(step)  # integers and booleans: the factor algebra is for floats
+            elif name == "Neg":
                 stored, factor = self.link(args[0])
                 self.absorbed(step.out, args[0], stored, -factor)
             elif name in ("Mul", "Div") and len(args) == 2:

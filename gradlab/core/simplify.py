@@ -40,8 +40,8 @@ def _promote(op: OpDef, inputs: Sequence[Tensor], attrs: dict) -> Any:
         return np.dtype(np.float64)  # True + 0.5
     if result.kind in "iub" and op.name not in _KEEPS_INTEGERS:
         return np.dtype(np.float64)  # 7 / 2, sqrt(4), mean([1, 2]): numpy computes floats
-    if result.kind == "b" and op.name in _COUNTS:
-        return np.dtype(np.int64)  # the sum of booleans counts them
+    if result.kind in "biu" and op.name in _COUNTS:  # numpy sums small integers as 64-bit ones
+        return np.dtype(np.uint64 if result.kind == "u" else np.int64)  # (and counts booleans)
     return result
 
 
