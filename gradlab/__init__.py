@@ -37,7 +37,7 @@ from .core.ops import (abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arcta
 from .core.array_ops import reduce_any, reduce_all  # noqa: F401
 from .core.ops import logical_and, logical_not, logical_or, logical_xor
 from .core.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
-from .frontend import app, nn, numpy_api, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
+from .frontend import app, nn, numpy_api, summary, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
 from .frontend.app import flags
 from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expand_dims, eye, fill,
                               gather, linspace, matrix_determinant, matrix_inverse, one_hot,
@@ -90,7 +90,22 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name in _OUT_OF_SCOPE:
+        raise AttributeError(f"gradlab has no tf.{name}: {_OUT_OF_SCOPE[name]} are out of its scope "
+                             "(see the README, TensorFlow 1 programs)")
     raise AttributeError(f"module 'gradlab' has no attribute {name!r}")
+
+
+_OUT_OF_SCOPE = {
+    "data": "input pipelines (feed numpy arrays with feed_dict instead)",
+    "contrib": "contrib modules", "estimator": "estimators", "keras": "Keras layers",
+    "layers": "layer libraries (build layers with matmul and Variables)",
+    "cond": "graph control flow (tf.cond, tf.while_loop)",
+    "while_loop": "graph control flow (tf.cond, tf.while_loop)",
+    "device": "devices and distributed execution", "distribute": "distributed execution",
+    "FIFOQueue": "queues", "RandomShuffleQueue": "queues", "image": "image ops",
+    "io": "file readers", "gfile": "file readers",
+}
 
 
 def __dir__() -> list[str]:
@@ -118,7 +133,7 @@ __all__ = [
     "random_normal_initializer", "random_uniform", "random_uniform_initializer", "range", "rank",
     "reciprocal", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_prod", "reduce_sum", "register_op", "relu", "remainder",
-    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "set_random_seed",
+    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "summary", "set_random_seed",
     "shape", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square",
     "squared_difference", "squeeze", "stack", "stop_gradient", "subtract", "tan", "tanh",
     "taylor_coefficients", "TaylorExplorer", "Tensor", "tile", "to_double", "to_float", "to_int32",

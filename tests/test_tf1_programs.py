@@ -428,3 +428,54 @@ def test_sparse_labels_fed_as_integers_train_a_classifier():
             sess.run(step, {x: xs, y: labels})
         accuracy = sess.run(tf.reduce_mean(tf.cast(correct, tf.float32)), {x: xs, y: labels})
     assert accuracy > 0.95
+
+
+def test_summaries_and_the_graph_are_read_back_by_tensorboards_own_reader(tmp_path):
+    from tensorboard.backend.event_processing import event_accumulator
+
+    tf.set_random_seed(2)
+    x = tf.placeholder(tf.float64, [None], name="x")
+    with tf.name_scope("model"):
+        W = tf.Variable(tf.random_normal([3]), name="W")
+        loss = tf.reduce_sum((x - W) ** 2)
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    tf.summary.scalar("loss", loss)
+    tf.summary.histogram("weights", W)
+    merged = tf.summary.merge_all()
+    losses = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        writer = tf.summary.FileWriter(str(tmp_path), sess.graph)
+        for i in range(4):
+            summary, value, _ = sess.run([merged, loss, step], {x: [1.0, 2.0, 3.0]})
+            writer.add_summary(summary, i)
+            losses.append(value)
+        writer.close()
+    events = event_accumulator.EventAccumulator(str(tmp_path))
+    events.Reload()
+    assert events.Tags()["scalars"] == ["loss"] and events.Tags()["histograms"] == ["weights"]
+    np.testing.assert_allclose([s.value for s in events.Scalars("loss")], losses, rtol=1e-6)
+    assert [s.step for s in events.Scalars("loss")] == [0, 1, 2, 3]
+    assert events.Histograms("weights")[0].histogram_value.num == 3
+    nodes = {n.name: n for n in events.Graph().node}
+    assert nodes["model/W"].op == "Variable" and "x" in nodes
+    assert any(n.op == "Cast" or "Mul" in n.op for n in nodes.values())  # the gradient's nodes
+    assert tf.summary.merge_all() is not None and tf.summary.scalar("a", 1.0).op.name == "ScalarSummary"
+
+
+def test_file_writer_refuses_what_is_not_a_summary(tmp_path):
+    writer = tf.summary.FileWriter(str(tmp_path))
+    with pytest.raises(TypeError, match="run the op first"):
+        writer.add_summary(tf.summary.scalar("loss", 1.0), 0)
+    writer.close()
+
+
+def test_out_of_scope_names_say_so():
+    for get, words in [(lambda: tf.data, "input pipelines"), (lambda: tf.nn.conv2d, "convolutions"),
+                       (lambda: tf.contrib, "contrib")]:
+        with pytest.raises(AttributeError, match=words):
+            get()
+    ids = tf.placeholder(tf.int32, [None])
+    with tf.Session() as sess:
+        got = sess.run(tf.nn.embedding_lookup(np.eye(3), ids), {ids: [2, 0]})
+    np.testing.assert_array_equal(got, np.eye(3)[[2, 0]])

@@ -32,6 +32,7 @@ import linecache
 import os
 import sys
 import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -102,6 +103,9 @@ class Graph:
         self.variables: list[Any] = []
         self.node_count = 0
         """How many nodes have been made in this graph."""
+        self.nodes: "weakref.WeakValueDictionary[str, Tensor]" = weakref.WeakValueDictionary()
+        """The graph's nodes that are still in use, by name, in the order they were made
+        (for drawings and TensorBoard; the graph does not keep a node alive)."""
         self.scopes: list[str] = []
         """Name scopes in force (``with gl.name_scope("layer1"):``): node names get them
         as a prefix, ``layer1/W``."""
@@ -242,7 +246,7 @@ class Tensor:
     """
 
     __slots__ = ("op", "inputs", "attrs", "name", "label", "dtype", "shape", "skey", "origin",
-                 "graph")
+                 "graph", "__weakref__")
 
     # Make numpy hand mixed expressions such as ``np.ones(3) * t`` to us.
     __array_priority__ = 1000
@@ -274,6 +278,7 @@ class Tensor:
         setattr_(self, "origin", _user_origin())
         setattr_(self, "graph", graph)
         graph.node_count += 1
+        graph.nodes[self.name] = self
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("gradlab tensors are immutable: build a new node instead")

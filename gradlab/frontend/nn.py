@@ -122,6 +122,23 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
     return ops.where(keep, x / keep_prob, 0.0)
 
 
+def embedding_lookup(params: Any, ids: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    """The rows of ``params`` at ``ids`` (``tf.gather`` along axis 0)."""
+    return ax.gather(params, ids, 0)
+
+
 def bias_add(value: Any, bias: Any, data_format: Any = None, name: str | None = None) -> Tensor:
     """value + bias, the bias along the last axis."""
     return as_tensor(value) + bias
+
+
+_OUT_OF_SCOPE = {"conv1d", "conv2d", "conv3d", "conv2d_transpose", "max_pool", "avg_pool",
+                 "rnn_cell", "dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn", "lstm_cell",
+                 "batch_normalization", "moments", "ctc_loss", "nce_loss"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OUT_OF_SCOPE:
+        raise AttributeError(f"tf.nn.{name} is out of gradlab's scope (convolutions, pooling, RNN "
+                             "cells and normalisation layers); see the README, TensorFlow 1 programs")
+    raise AttributeError(f"module 'gradlab.nn' has no attribute {name!r}")
