@@ -46,6 +46,14 @@ from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expa
                               squared_difference, squeeze, stack, tile, to_double, to_float,
                               to_int32, to_int64, truediv, unstack)
 from .frontend.tf_ops import range_ as range  # noqa: A004  (TF1's tf.range)
+from .frontend.tf_ops import slice_ as slice  # noqa: A004  (TF1's tf.slice)
+from .frontend.tf_ops import (boolean_mask, count_nonzero, cumsum, identity, matmul, no_op, norm,
+                              placeholder_with_default, reverse, size, split)
+from .frontend.tf_ops import concat_old_or_new as concat
+from .frontend.variables import assign, assign_add, assign_sub
+from .frontend.summary import (histogram as histogram_summary, merge_all as merge_all_summaries,
+                               scalar as scalar_summary)
+
 from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
 from .frontend.session import InteractiveSession, Session, get_default_session
@@ -60,6 +68,11 @@ from .show.check import (DerivativeCheck, central_difference, check_derivative, 
                          forward_difference)
 from .show.expr import Expression, ExpressionError, parse
 from .show.formula import formula, to_latex
+
+# Names of TensorFlow before 1.0, which 2016 tutorials use.
+mul, sub, neg, div = multiply, subtract, negative, divide
+pack, unpack, select = stack, unstack, where
+initialize_variables = variables_initializer
 
 import numpy as _np  # noqa: E402
 
@@ -133,7 +146,7 @@ __all__ = [
     "random_normal_initializer", "random_uniform", "random_uniform_initializer", "range", "rank",
     "reciprocal", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_prod", "reduce_sum", "register_op", "relu", "remainder",
-    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "summary", "set_random_seed",
+    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "assign", "assign_add", "assign_sub", "boolean_mask", "count_nonzero", "cumsum", "div", "histogram_summary", "initialize_variables", "merge_all_summaries", "mul", "neg", "no_op", "norm", "pack", "placeholder_with_default", "reverse", "scalar_summary", "select", "size", "slice", "split", "sub", "unpack", "summary", "set_random_seed",
     "shape", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square",
     "squared_difference", "squeeze", "stack", "stop_gradient", "subtract", "tan", "tanh",
     "taylor_coefficients", "TaylorExplorer", "Tensor", "tile", "to_double", "to_float", "to_int32",

@@ -99,12 +99,15 @@ UNARY = {
 def test_every_op_at_minus_u_and_2u_agrees_with_the_reference(name, shape):
     f = UNARY[name]
     x = gl.placeholder(name="x")
-    u = 0.4 + 0.3 * gl.sin(x)  # never 0, so inverse and abs are smooth here
     fetches = []
-    for y in (f(-u), f(2 * u), f(-(2 * u)) + 3 * f(u) * f(-u)):
-        (d1,) = gl.gradients(y, x)
-        (d2,) = gl.gradients(d1, x)
-        fetches += [y, d1, d2]
+    # u is never 0, so inverse and abs are smooth here. The plan compiler carries the sign
+    # of -u differently for a sum (a new sum) and a product (a factor -1 on the product),
+    # so both kinds are checked.
+    for u in (0.4 + 0.3 * gl.sin(x), gl.exp(x / 4) * (x * x + 0.5)):
+        for y in (f(-u), f(2 * u), f(-(2 * u)) + 3 * f(u) * f(-u), f(-u) * x):
+            (d1,) = gl.gradients(y, x)
+            (d2,) = gl.gradients(d1, x)
+            fetches += [y, d1, d2]
     points = np.linspace(-2.0, 2.0, shape[0])
     want = gl.evaluate(fetches, {x: points})
     got = _run(fetches, {x: points})
@@ -346,6 +349,18 @@ def test_partly_known_shapes_never_prove_two_sizes_equal():
     got_a, got_b = _run([da, db], {a: av, b: bv})
     np.testing.assert_allclose(got_a, (bv**2).sum(axis=0)[None, :], rtol=1e-14)
     np.testing.assert_allclose(got_b, 2 * bv * av, rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_nodes_dtype_holds_where_shapes_are_unknown(dtype):
+    x = gl.placeholder(dtype, name="x")
+    x2 = gl.placeholder(dtype, name="x2")  # shapes unknown: the bookkeeping nodes stay
+    c = gl.constant(np.linspace(1, 2, 3))  # float64
+    y = gl.sin(x + x2) * x2 + x * c
+    first = gl.gradients(y, [x, x2])
+    second = gl.gradients(gl.reduce_sum(first[0] * first[1]), [x, x2])
+    feed = {x: np.ones(3, dtype), x2: np.full((2, 3), 0.5, dtype)}
+    assert_static_facts_hold([y, *first, *second], feed)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -479,3 +479,57 @@ def test_out_of_scope_names_say_so():
     with tf.Session() as sess:
         got = sess.run(tf.nn.embedding_lookup(np.eye(3), ids), {ids: [2, 0]})
     np.testing.assert_array_equal(got, np.eye(3)[[2, 0]])
+
+
+def test_global_step_learning_rate_decay_and_checkpoints(tmp_path):
+    global_step = tf.Variable(0, trainable=False, name="global_step")
+    assert global_step.dtype == np.int32
+    rate = tf.train.exponential_decay(0.5, global_step, decay_steps=10, decay_rate=0.5, staircase=True)
+    w = tf.Variable([4.0])
+    step = tf.train.GradientDescentOptimizer(rate).minimize(tf.reduce_sum(w * w), global_step=global_step)
+    saver = tf.train.Saver(max_to_keep=2)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(25):
+            if i % 10 == 0:
+                assert sess.run(rate) == pytest.approx(0.5 * 0.5 ** (i // 10))
+            sess.run(step)
+            if i % 5 == 4:
+                saver.save(sess, str(tmp_path / "model.ckpt"), global_step=global_step)
+        assert sess.run(global_step) == 25
+    latest = tf.train.latest_checkpoint(str(tmp_path))
+    assert latest.endswith("model.ckpt-25")
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["model.ckpt-20.npz", "model.ckpt-25.npz"]
+    with tf.Session() as sess:
+        saver.restore(sess, latest)
+        assert sess.run(global_step) == 25
+
+
+def test_more_tf1_names_and_idioms():
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    a = np.arange(8.0, dtype=np.float32).reshape(2, 4) - 3
+    assert x.get_shape().as_list() == [None, 4] and x.get_shape()[1].value == 4
+    checks = {
+        "batch size": (tf.shape(x)[0], 2),
+        "size": (tf.size(x), 8),
+        "matmul transpose_b": (tf.matmul(x, x, transpose_b=True), a @ a.T),
+        "old concat order": (tf.concat(1, [x, x]), np.concatenate([a, a], 1)),
+        "mul sub neg": (tf.neg(tf.sub(tf.mul(x, 2.0), x)), -a),
+        "pack": (tf.pack([x, x]), np.stack([a, a])),
+        "cumsum exclusive": (tf.cumsum(x, axis=1, exclusive=True), np.cumsum(a, 1) - a),
+        "split": (tf.split(x, [1, 3], 1)[1], a[:, 1:]),
+        "slice": (tf.slice(x, [0, 1], [-1, 2]), a[:, 1:3]),
+        "reverse": (tf.reverse(x, [1]), a[:, ::-1]),
+        "count_nonzero": (tf.count_nonzero(x), np.count_nonzero(a)),
+        "boolean_mask": (tf.boolean_mask(x, np.array([False, True])), a[1:]),
+        "elu": (tf.nn.elu(x), np.where(a > 0, a, np.expm1(np.minimum(a, 0)))),
+        "leaky_relu": (tf.nn.leaky_relu(x, 0.1), np.where(a > 0, a, 0.1 * a)),
+        "l2_normalize": (tf.nn.l2_normalize(x, 1), a / np.linalg.norm(a, axis=1, keepdims=True)),
+        "in_top_k": (tf.nn.in_top_k(x, [3, 0], 2), [True, False]),
+        "relu6": (tf.nn.relu6(x * 3), np.clip(a * 3, 0, 6)),
+        "assign ops": (tf.assign_add(tf.Variable([1.0]), [2.0]), [3.0]),
+    }
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for name, (tensor, expected) in checks.items():
+            np.testing.assert_allclose(sess.run(tensor, {x: a}), expected, rtol=1e-6, err_msg=name)

@@ -508,3 +508,14 @@ def tri_mask(shape: tuple, k: int, lower: bool) -> Tensor:
     rows, cols = shape[-2:]
     mask = np.tri(rows, cols, k, dtype=bool) if lower else ~np.tri(rows, cols, k - 1, dtype=bool)
     return constant(mask)
+
+
+defop("Shape", lambda x: np.array(np.shape(x), dtype=np.int32), (None,),
+      shape=lambda inputs, attrs: ((None,) if inputs[0].shape is None else (len(inputs[0].shape),),
+                                   None if inputs[0].shape is None else (len(inputs[0].shape),)),
+      shape_inputs=(0,), dtype=np.dtype(np.int32))
+
+
+def shape_of(x: Any) -> Tensor:
+    """The shape of ``x`` when the graph runs, as an int32 vector (TF's ``tf.shape``)."""
+    return apply("Shape", x)

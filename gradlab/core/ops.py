@@ -397,14 +397,13 @@ defop(
     _sum_to_like,
     (lambda g, out, r, o, a: sum_to_like(broadcast_like(g, o), o, r), None, None),
     shape=_like(2),
-    shape_inputs=(1, 2),
+    shape_inputs=(2,),  # a is read for its shape; out's dtype takes part (1.0 becomes float32)
 )
 defop(
     "BroadcastLike",
     _broadcast_like,
     (lambda g, out, t, u: sum_to_like(g, out, t), None),
-    shape=_broadcast_like_shape,
-    shape_inputs=(1,),
+    shape=_broadcast_like_shape,  # (u's dtype takes part, as in the numpy kernel)
 )
 defop("OnesLike", np.ones_like, (None,), shape=_like(0))  # of its input's shape and dtype
 defop("ZerosLike", np.zeros_like, (None,), shape=_like(0))

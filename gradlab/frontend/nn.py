@@ -127,6 +127,47 @@ def embedding_lookup(params: Any, ids: Any, name: str | None = None, **ignored: 
     return ax.gather(params, ids, 0)
 
 
+def in_top_k(predictions: Any, targets: Any, k: int, name: str | None = None) -> Tensor:
+    """True where the target class is among the ``k`` highest predictions of its row."""
+    scores = as_tensor(predictions)
+    depth = scores.shape[-1] if scores.shape is not None else None
+    if depth is None:
+        raise ValueError("in_top_k needs the number of classes to be known")
+    target_score = ops.reduce_sum(scores * tf_ops.one_hot(targets, depth, dtype=scores.dtype),
+                                  -1, keepdims=True)
+    higher = ops.reduce_sum(ops.cast(ops.greater(scores, target_score), np.int64), -1)
+    return ops.less(higher, k)
+
+
+def elu(features: Any, name: str | None = None) -> Tensor:
+    """x for x > 0, exp(x) - 1 below (the double where keeps exp's overflow out)."""
+    x = as_tensor(features)
+    positive = ops.greater(x, 0.0)
+    return ops.where(positive, x, ops.expm1(ops.where(positive, 0.0, x)))
+
+
+def relu6(features: Any, name: str | None = None) -> Tensor:
+    return ops.minimum(ops.relu(features), 6.0)
+
+
+def leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    x = as_tensor(features)
+    return ops.where(ops.greater(x, 0.0), x, alpha * x)
+
+
+def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | None = None,
+                 dim: Any = None) -> Tensor:
+    """x / sqrt(max(sum(x**2), epsilon)) along ``axis``."""
+    axis = tf_ops._pick(axis, dim, "axis", "dim")
+    t = as_tensor(x)
+    squares = ops.reduce_sum(ops.square(t), tf_ops._axis_arg(axis), keepdims=True)
+    return t / ops.sqrt(ops.maximum(squares, epsilon))
+
+
+def xw_plus_b(x: Any, weights: Any, biases: Any, name: str | None = None) -> Tensor:
+    return ops.matmul(x, weights) + biases
+
+
 def bias_add(value: Any, bias: Any, data_format: Any = None, name: str | None = None) -> Tensor:
     """value + bias, the bias along the last axis."""
     return as_tensor(value) + bias

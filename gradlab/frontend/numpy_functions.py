@@ -400,9 +400,11 @@ def vstack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Tensor
 
 
 def _size_along(t: Tensor, axis: int, what: str) -> tuple[int, int]:
-    shape = _shape(t, what)
-    axis = _axis(axis, len(shape))
-    return axis, shape[axis]
+    """``axis`` (made non-negative) and the size of ``t`` along it, which must be known."""
+    axis = _axis(axis, _ndim(t, what))
+    if t.shape[axis] is None:
+        _shape(t, what)  # the error: that size is not known
+    return axis, t.shape[axis]
 
 
 def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:

@@ -159,3 +159,6 @@ class FileWriter:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+SummaryWriter = FileWriter  # the pre-1.0 name (tf.train.SummaryWriter)

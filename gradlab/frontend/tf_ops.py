@@ -147,8 +147,17 @@ def tile(input: Any, multiples: Sequence[int], name: str | None = None) -> Tenso
 
 
 def shape(input: Any, name: str | None = None, out_type: Any = np.int32) -> Tensor:  # noqa: A002
-    """The shape as a constant tensor (it must be known when the graph is built)."""
-    return constant(np.array(nf.shape(input), dtype=out_type))
+    """The shape as an integer vector: a constant when it is known while building,
+    else computed when the graph runs (``tf.shape(x)[0]`` is the batch size)."""
+    t = as_tensor(input)
+    if t.shape is not None and None not in t.shape:
+        return constant(np.array(t.shape, dtype=out_type))
+    return ops.cast(ax.shape_of(t), out_type)
+
+
+def size(input: Any, name: str | None = None, out_type: Any = np.int32) -> Tensor:  # noqa: A002
+    """The number of elements, as an integer tensor."""
+    return ops.cast(ops.size(input), out_type)
 
 
 def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
@@ -223,3 +232,161 @@ def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None,
     if batch_shape is not None:
         raise ShapeError("eye(batch_shape=...) is not supported")
     return constant(np.eye(num_rows, num_columns, dtype=dtype))
+
+
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
+           adjoint_a: bool = False, adjoint_b: bool = False, name: str | None = None,
+           **ignored: Any) -> Tensor:
+    """``a @ b``, with either operand's last two axes swapped first if asked."""
+    a = ops.matrix_transpose(a) if transpose_a or adjoint_a else a
+    b = ops.matrix_transpose(b) if transpose_b or adjoint_b else b
+    return ops.matmul(a, b)
+
+
+def no_op(name: str | None = None) -> Tensor:
+    """An op that does nothing."""
+    return ops.group(name=name or "NoOp")
+
+
+def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    return ops.identity(input)
+
+
+def placeholder_with_default(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """``input``, unless a value is fed for it (any tensor may be fed)."""
+    return ops.identity(input)
+
+
+def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False,
+           name: str | None = None) -> Tensor:
+    t = as_tensor(x)
+    if reverse:
+        t = ax.getitem(t, ax.along(axis, slice(None, None, -1)))
+    result = ax.cumsum(t, axis)
+    if exclusive:
+        result = result - t
+    return ax.getitem(result, ax.along(axis, slice(None, None, -1))) if reverse else result
+
+
+def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: Any = None,
+          name: str | None = None) -> list[Tensor]:
+    """Equal parts (a number) or parts of the given sizes (a list), along ``axis``."""
+    if np.ndim(num_or_size_splits) == 0:
+        return nf.split(value, int(num_or_size_splits), axis)
+    points = np.cumsum([int(s) for s in num_or_size_splits])[:-1]
+    return nf.split(value, list(points), axis)
+
+
+def slice_(input_: Any, begin: Sequence[int], size: Sequence[int], name: str | None = None) -> Tensor:
+    """The block that starts at ``begin`` with ``size`` (-1: to the end) on each axis
+    (``gl.slice``; named so as not to hide Python's ``slice``)."""
+    index = tuple(slice(int(b), None if int(n) == -1 else int(b) + int(n))
+                  for b, n in zip(begin, size))
+    return ax.getitem(input_, index)
+
+
+def reverse(tensor: Any, axis: Any, name: str | None = None) -> Tensor:
+    return nf.flip(tensor, axis)
+
+
+def count_nonzero(input_tensor: Any, axis: Any = None, keepdims: Any = None,
+                  dtype: Any = np.int64, name: str | None = None, reduction_indices: Any = None,
+                  keep_dims: Any = None) -> Tensor:
+    nonzero = ops.cast(ops.not_equal(input_tensor, 0), np.int64)
+    return ops.cast(reduce_sum(nonzero, axis, keepdims, reduction_indices=reduction_indices,
+                               keep_dims=keep_dims), dtype)
+
+
+def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = None,
+         name: str | None = None, keep_dims: Any = None) -> Tensor:  # noqa: A002
+    keep = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims") or False)
+    return nf.norm(tensor, None if ord == "euclidean" else ord, _axis_arg(axis), keep)
+
+
+def boolean_mask(tensor: Any, mask: Any, name: str | None = None, axis: Any = None) -> Tensor:
+    """The elements (or rows) where ``mask`` is true; ``mask`` must be a numpy array
+    (gradlab builds its indexing when the graph is built)."""
+    if isinstance(mask, Tensor):
+        raise TypeError("boolean_mask needs the mask as a numpy array, known while building; "
+                        "for a mask computed by the graph use tf.where(mask, x, 0)")
+    return ax.getitem(tensor, np.asarray(mask, dtype=bool))
+
+
+def concat_old_or_new(first: Any, second: Any, name: str | None = None) -> Tensor:
+    """``concat(values, axis)``, also in the pre-1.0 order ``concat(axis, values)``."""
+    if isinstance(first, (int, np.integer)) and isinstance(second, (list, tuple)):
+        first, second = second, first
+    return concat(first, second)
+
+
+
+class Dimension:
+    """One size of a :class:`TensorShape`: ``.value`` is an int, or None if unknown."""
+
+    def __init__(self, value: int | None) -> None:
+        self.value = value
+
+    def __int__(self) -> int:
+        if self.value is None:
+            raise ValueError("this size is not known until the graph runs")
+        return self.value
+
+    __index__ = __int__
+
+    def __eq__(self, other: Any) -> bool:
+        other = other.value if isinstance(other, Dimension) else other
+        return self.value == other
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"Dimension({self.value})"
+
+
+class TensorShape:
+    """A static shape as TF1 reports it: ``x.get_shape().as_list()``, ``x.get_shape()[1].value``."""
+
+    def __init__(self, dims: tuple | None) -> None:
+        self.dims = None if dims is None else [Dimension(d) for d in dims]
+
+    @property
+    def ndims(self) -> int | None:
+        return None if self.dims is None else len(self.dims)
+
+    def as_list(self) -> list:
+        if self.dims is None:
+            raise ValueError("as_list() is not defined on an unknown shape")
+        return [d.value for d in self.dims]
+
+    def is_fully_defined(self) -> bool:
+        return self.dims is not None and all(d.value is not None for d in self.dims)
+
+    def __getitem__(self, index: Any) -> Any:
+        if self.dims is None:
+            return Dimension(None)
+        return self.dims[index]
+
+    def __iter__(self) -> Any:
+        return iter(self.dims or [])
+
+    def __len__(self) -> int:
+        if self.dims is None:
+            raise ValueError("the number of axes is not known")
+        return len(self.dims)
+
+    def __eq__(self, other: Any) -> bool:
+        mine = None if self.dims is None else tuple(d.value for d in self.dims)
+        theirs = other.as_list() if isinstance(other, TensorShape) and other.dims is not None else other
+        return mine == (tuple(theirs) if isinstance(theirs, (list, tuple)) else theirs)
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)" if self.dims is None else f"TensorShape({self.dims})"
+
+
+def _get_shape(self: Tensor) -> TensorShape:
+    """The static shape, TF1-style (``x.get_shape().as_list()``)."""
+    return TensorShape(self.shape)
+
+
+Tensor.get_shape = _get_shape

@@ -14,13 +14,15 @@ Variables are written.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..core.autodiff import gradients
 from ..core.graph import Tensor
-from ..core.ops import group, sqrt
+from ..core.graph import get_default_graph
+from ..core.ops import cast, floor, group, sqrt
 from .variables import Variable, global_variables, trainable_variables
 
 
@@ -40,20 +42,24 @@ class Optimizer:
         return list(zip(gradients(loss, variables), variables))
 
     def apply_gradients(self, grads_and_vars: Sequence[tuple[Tensor, Variable]],
-                        name: str | None = None) -> Tensor:
-        """One op that updates every Variable from its gradient when run."""
+                        global_step: Variable | None = None, name: str | None = None) -> Tensor:
+        """One op that updates every Variable from its gradient when run (and adds 1 to
+        ``global_step``, a counter Variable, if one is given)."""
         self._prepare()
         updates: list[Tensor] = []
         for grad, var in grads_and_vars:
             if grad is not None:
                 updates.extend(self._update(grad, var))
         updates.extend(self._finish())
+        if global_step is not None:
+            updates.append(global_step.assign_add(1))
         return group(*updates, name=name or self.name)
 
-    def minimize(self, loss: Tensor, var_list: Sequence[Variable] | None = None,
-                 name: str | None = None) -> Tensor:
+    def minimize(self, loss: Tensor, global_step: Variable | None = None,
+                 var_list: Sequence[Variable] | None = None, name: str | None = None,
+                 **ignored: Any) -> Tensor:
         """``apply_gradients(compute_gradients(loss, var_list))``: run it once per training step."""
-        return self.apply_gradients(self.compute_gradients(loss, var_list), name)
+        return self.apply_gradients(self.compute_gradients(loss, var_list), global_step, name)
 
     def _slot(self, var: Variable, what: str) -> Variable:
         """A non-trainable Variable of the optimizer's own, shaped like ``var``."""
@@ -187,7 +193,8 @@ class Saver:
     Variables are matched by name, so a restoring program builds the same graph first.
     """
 
-    def __init__(self, var_list: Any = None, max_to_keep: int = 5) -> None:
+    def __init__(self, var_list: Any = None, max_to_keep: int = 5, **ignored: Any) -> None:
+        self.max_to_keep = max_to_keep
         if isinstance(var_list, dict):
             self.var_list = dict(var_list)
         else:
@@ -205,12 +212,27 @@ class Saver:
     def _file(path: str) -> str:
         return path if path.endswith(".npz") else path + ".npz"
 
-    def save(self, sess: Any, save_path: str, global_step: Any = None) -> str:
-        """Write every Variable's current value; returns the prefix to restore from."""
+    def save(self, sess: Any, save_path: str, global_step: Any = None, **ignored: Any) -> str:
+        """Write every Variable's current value; returns the prefix to restore from.
+
+        With ``global_step`` (a number or a counter Variable) the prefix ends in ``-step``.
+        A file ``checkpoint`` in the same folder names the latest save (read by
+        :func:`latest_checkpoint`); only the last ``max_to_keep`` saves are kept."""
         if global_step is not None:
-            save_path = f"{save_path}-{int(global_step)}"
+            step = sess.run(global_step) if isinstance(global_step, Tensor) else global_step
+            save_path = f"{save_path}-{int(step)}"
         values = {name: sess.run(var) for name, var in self._variables().items()}
         np.savez(self._file(save_path), **{name: np.asarray(v) for name, v in values.items()})
+        self._saved = [p for p in getattr(self, "_saved", []) if p != save_path] + [save_path]
+        while self.max_to_keep and len(self._saved) > self.max_to_keep:
+            old = self._saved.pop(0)
+            if os.path.exists(self._file(old)):
+                os.remove(self._file(old))
+        folder = os.path.dirname(os.path.abspath(save_path))
+        with open(os.path.join(folder, "checkpoint"), "w") as record:
+            record.write(f'model_checkpoint_path: "{os.path.basename(save_path)}"\n')
+            for kept in self._saved:
+                record.write(f'all_model_checkpoint_paths: "{os.path.basename(kept)}"\n')
         return save_path
 
     def restore(self, sess: Any, save_path: str) -> None:
@@ -221,3 +243,63 @@ class Saver:
                     raise KeyError(f"Variable '{name}' is not in {self._file(save_path)} "
                                    f"(it has {sorted(saved.files)})")
                 sess.run(var.assign(saved[name]))
+
+
+class _CheckpointState:
+    def __init__(self, path: str, all_paths: list[str]) -> None:
+        self.model_checkpoint_path = path
+        self.all_model_checkpoint_paths = all_paths
+
+
+def get_checkpoint_state(checkpoint_dir: str, latest_filename: str | None = None) -> Any:
+    """What the folder's ``checkpoint`` file says (None if there is none)."""
+    record = os.path.join(checkpoint_dir, latest_filename or "checkpoint")
+    if not os.path.exists(record):
+        return None
+    latest, every = None, []
+    with open(record) as lines:
+        for line in lines:
+            key, _, value = line.partition(":")
+            path = os.path.join(checkpoint_dir, value.strip().strip('"'))
+            if key.strip() == "model_checkpoint_path":
+                latest = path
+            elif key.strip() == "all_model_checkpoint_paths":
+                every.append(path)
+    return None if latest is None else _CheckpointState(latest, every)
+
+
+def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
+    """The prefix of the latest save in ``checkpoint_dir``, to pass to ``Saver.restore``."""
+    state = get_checkpoint_state(checkpoint_dir, latest_filename)
+    return None if state is None else state.model_checkpoint_path
+
+
+def exponential_decay(learning_rate: Any, global_step: Any, decay_steps: Any, decay_rate: Any,
+                      staircase: bool = False, name: str | None = None) -> Tensor:
+    """``learning_rate * decay_rate ** (global_step / decay_steps)``, a tensor that follows
+    the step counter (the exponent is floored with ``staircase=True``)."""
+    progress = cast(global_step, np.float64) / float(decay_steps)
+    if staircase:
+        progress = floor(progress)
+    return learning_rate * decay_rate ** progress
+
+
+def get_or_create_global_step(graph: Any = None) -> Variable:
+    """The graph's step counter, an int64 Variable named ``global_step``."""
+    graph = graph or get_default_graph()
+    for v in graph.variables:
+        if v.name == "global_step":
+            return v
+    return Variable(np.int64(0), name="global_step", trainable=False)
+
+
+def get_global_step(graph: Any = None) -> Variable | None:
+    graph = graph or get_default_graph()
+    return next((v for v in graph.variables if v.name == "global_step"), None)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SummaryWriter":  # the pre-1.0 name of summary.FileWriter
+        from .summary import FileWriter  # (summary imports tensorboard only when used)
+        return FileWriter
+    raise AttributeError(f"module 'gradlab.train' has no attribute {name!r}")

@@ -28,7 +28,8 @@ class Variable(Tensor):
     ...     s.run(gl.global_variables_initializer())
     ...     s.run(W.assign(W + 1))
 
-    The shape and dtype are fixed by the initial value (integers become float64).
+    The shape and dtype are fixed by the initial value. An integer Variable (a step
+    counter, ``Variable(0, trainable=False)``) is never trained.
     """
 
     __slots__ = ()
@@ -43,17 +44,17 @@ class Variable(Tensor):
             if start.shape is None or None in start.shape:
                 raise ShapeError(f"a Variable's shape must be known; its initial value "
                                  f"'{start.name}' has shape {format_shape(start.shape)}")
-            if start.dtype.kind not in "f":
-                raise TypeError(f"a Variable holds floating point values, not {start.dtype}")
+            if start.dtype.kind not in "fiub":
+                raise TypeError(f"a Variable holds numbers, not {start.dtype}")
             shape, value_dtype = start.shape, start.dtype
         else:
             if isinstance(initial_value, Tensor):
                 initial_value = initial_value.attrs["value"]
             start = np.array(initial_value, dtype=dtype)
-            if start.dtype.kind in "iub":
-                start = start.astype(np.float64)
-            if start.dtype.kind != "f":
-                raise TypeError(f"a Variable holds floating point values, not {start.dtype}")
+            if start.dtype == np.int64 and dtype is None and isinstance(initial_value, int):
+                start = start.astype(np.int32)  # tf.Variable(0): an int32 counter, as in TF
+            if start.dtype.kind not in "fiub":
+                raise TypeError(f"a Variable holds numbers, not {start.dtype}")
             start.setflags(write=False)
             shape, value_dtype = start.shape, start.dtype
         super().__init__(OPS["Variable"], (), {"initial_value": start, "trainable": trainable},
@@ -113,8 +114,21 @@ def global_variables() -> list[Variable]:
 
 
 def trainable_variables() -> list[Variable]:
-    """The Variables of the default graph that optimizers update."""
-    return [v for v in get_default_graph().variables if v.trainable]
+    """The Variables of the default graph that optimizers update (floating point ones)."""
+    return [v for v in get_default_graph().variables if v.trainable and v.dtype.kind == "f"]
+
+
+def assign(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    """``ref.assign(value)`` (TF1's ``tf.assign``)."""
+    return ref.assign(value, name)
+
+
+def assign_add(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    return ref.assign_add(value, name)
+
+
+def assign_sub(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    return ref.assign_sub(value, name)
 
 
 def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Tensor:
