@@ -533,3 +533,17 @@ def test_more_tf1_names_and_idioms():
         sess.run(tf.global_variables_initializer())
         for name, (tensor, expected) in checks.items():
             np.testing.assert_allclose(sess.run(tensor, {x: a}), expected, rtol=1e-6, err_msg=name)
+
+
+def test_name_arguments_name_nodes_and_unsupported_arguments_are_refused():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    with tf.name_scope("layer"):
+        y = tf.nn.relu(tf.matmul(x, x, transpose_b=True, name="product"), name="activation")
+    named = [y, tf.reduce_mean(y, name="loss"), tf.concat([x, x], 1, name="joined"),
+             tf.multiply(x, 1, name="same"), tf.nn.softmax(x, name="p")]
+    assert [t.name for t in named] == ["layer/activation", "loss", "joined", "same", "p"]
+    with pytest.raises(TypeError, match="regularizer"):
+        tf.get_variable("w", [2], regularizer=tf.nn.l2_loss)
+    with pytest.raises(TypeError, match="grad_loss"):
+        tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(tf.Variable([1.0])), grad_loss=2.0)
+    tf.Variable([1.0], validate_shape=False, collections=None)  # arguments that change nothing here

@@ -29,7 +29,7 @@ import numpy as np
 from .errors import ShapeError
 from .graph import Tensor
 from .opdef import constant, defop
-from .ops import (_norm_axes, _reduce_shape, _static, _unreduce, broadcast_like, equal, matmul,
+from .ops import (named, _norm_axes, _reduce_shape, _static, _unreduce, broadcast_like, equal, matmul,
                   matrix_transpose, reduce_sum, sum_to_like, where, zeros_like)
 from .simplify import apply
 
@@ -217,17 +217,17 @@ def _reduction(name: str, x: Any, axis: Any, keepdims: bool) -> Tensor:
 
 def reduce_prod(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Product of elements over ``axis`` (all by default), like ``np.prod``."""
-    return _reduction("Prod", x, axis, keepdims)
+    return named(_reduction("Prod", x, axis, keepdims), name)
 
 
 def reduce_max(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Largest element over ``axis``, like ``np.max``; tied maxima share the gradient."""
-    return _reduction("Max", x, axis, keepdims)
+    return named(_reduction("Max", x, axis, keepdims), name)
 
 
 def reduce_min(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Smallest element over ``axis``, like ``np.min``; tied minima share the gradient."""
-    return _reduction("Min", x, axis, keepdims)
+    return named(_reduction("Min", x, axis, keepdims), name)
 
 
 def _cumsum_rule(g: Tensor, out: Tensor, x: Tensor, axis: int) -> Tensor:

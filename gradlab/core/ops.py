@@ -193,6 +193,17 @@ def _assign(variable: Any, value: Any) -> np.ndarray:
 # The table
 # ---------------------------------------------------------------------------
 
+def named(t: Tensor, name: str | None) -> Tensor:
+    """``t`` under the node name ``name`` (as TF1's ``name=`` arguments ask), or ``t``
+    itself when no name is given. The node is made again under that name (a leaf, such
+    as the ``x`` that ``x * 1`` simplifies to, gets a named Identity)."""
+    if name is None or t.label == name:  # (label: the name asked for, before _1 is added)
+        return t
+    if not t.inputs:  # a placeholder, Variable or constant keeps its own name
+        t = apply("Identity", t)
+    return Tensor(t.op, t.inputs, t.attrs, t.dtype, t.shape, None if t.skey is t else t.skey, name)
+
+
 def _elementwise(name: str, forward: Callable, *grads: Callable | None, **kw: Any) -> Callable:
     op = defop(name, forward, grads, broadcasting=True, **kw)
     arity = len(grads)
@@ -200,7 +211,7 @@ def _elementwise(name: str, forward: Callable, *grads: Callable | None, **kw: An
     def build(*args: Any, name: str | None = None) -> Tensor:
         if len(args) != arity:
             raise TypeError(f"{op.name} takes {arity} argument(s), got {len(args)}")
-        return apply(op.name, *args)
+        return named(apply(op.name, *args), name)
 
     return build
 
@@ -359,7 +370,7 @@ def where(condition: Any, a: Any, b: Any, name: str | None = None) -> Tensor:
     This is the graph's ``if``. The gradient flows to ``a`` where the condition
     holds and to ``b`` elsewhere; the condition itself is not differentiated.
     """
-    return _where(condition, a, b)
+    return named(_where(condition, a, b), name)
 
 
 stop_gradient = _elementwise("StopGradient", lambda x: x, None)
@@ -552,22 +563,22 @@ def _axis(axis: Any) -> Any:
 
 def reduce_sum(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Sum of elements over ``axis`` (all axes by default), like ``np.sum``."""
-    return apply("Sum", x, axis=_axis(axis), keepdims=bool(keepdims))
+    return named(apply("Sum", x, axis=_axis(axis), keepdims=bool(keepdims)), name)
 
 
 def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Mean of elements over ``axis`` (all axes by default), like ``np.mean``."""
-    return apply("Mean", x, axis=_axis(axis), keepdims=bool(keepdims))
+    return named(apply("Mean", x, axis=_axis(axis), keepdims=bool(keepdims)), name)
 
 
 def reshape(x: Any, shape: Sequence[int], name: str | None = None) -> Tensor:
     """``x`` with a new shape (one entry may be -1), like ``np.reshape``."""
-    return apply("Reshape", x, shape=tuple(int(d) for d in shape))
+    return named(apply("Reshape", x, shape=tuple(int(d) for d in shape)), name)
 
 
 def transpose(x: Any, perm: Sequence[int] | None = None, name: str | None = None) -> Tensor:
     """Permute the axes of ``x`` (reverse them by default), like ``np.transpose``."""
-    return apply("Transpose", x, perm=None if perm is None else tuple(int(p) for p in perm))
+    return named(apply("Transpose", x, perm=None if perm is None else tuple(int(p) for p in perm)), name)
 
 
 def matrix_transpose(x: Any) -> Tensor:
@@ -577,7 +588,7 @@ def matrix_transpose(x: Any) -> Tensor:
 
 def matmul(a: Any, b: Any, name: str | None = None) -> Tensor:
     """Matrix product ``a @ b``, like ``np.matmul`` (batch axes broadcast)."""
-    return apply("MatMul", a, b)
+    return named(apply("MatMul", a, b), name)
 
 
 # -- stateful ops, run by the Session ------------------------------------------

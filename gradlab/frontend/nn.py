@@ -15,6 +15,8 @@ because they are built of ops, they can be differentiated again.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ from ..core.graph import Tensor
 from ..core.ops import as_tensor
 from ..core.random_ops import random_uniform, random_uniform_like
 from . import tf_ops
+from .options import accept
 
 relu = ops.relu
 sigmoid = ops.sigmoid
@@ -41,14 +44,14 @@ def log_softmax(logits: Any, axis: Any = None, name: str | None = None, dim: Any
     """log(softmax(logits)) along ``axis`` (the last by default), without overflow."""
     z, axis = _logits_axis(logits, axis, dim)
     shifted = z - ops.stop_gradient(ax.reduce_max(z, axis, keepdims=True))
-    return shifted - ops.log(ops.reduce_sum(ops.exp(shifted), axis, keepdims=True))
+    return ops.named(shifted - ops.log(ops.reduce_sum(ops.exp(shifted), axis, keepdims=True)), name)
 
 
 def softmax(logits: Any, axis: Any = None, name: str | None = None, dim: Any = None) -> Tensor:
     """exp(z) / sum(exp(z)) along ``axis``: positive numbers that add up to 1."""
     z, axis = _logits_axis(logits, axis, dim)
     shifted = ops.exp(z - ops.stop_gradient(ax.reduce_max(z, axis, keepdims=True)))
-    return shifted / ops.reduce_sum(shifted, axis, keepdims=True)
+    return ops.named(shifted / ops.reduce_sum(shifted, axis, keepdims=True), name)
 
 
 def _named_only(function: str, sentinel: Any) -> None:
@@ -67,7 +70,7 @@ def softmax_cross_entropy_with_logits_v2(_sentinel: Any = None, labels: Any = No
     """
     _named_only("softmax_cross_entropy_with_logits_v2", _sentinel)
     z, axis = _logits_axis(logits, axis, dim)
-    return -ops.reduce_sum(as_tensor(labels) * log_softmax(z, axis), axis)
+    return ops.named(-ops.reduce_sum(as_tensor(labels) * log_softmax(z, axis), axis), name)
 
 
 def softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
@@ -76,7 +79,8 @@ def softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
     """As the ``_v2`` version, but no gradient flows into ``labels`` (TF1's old contract)."""
     _named_only("softmax_cross_entropy_with_logits", _sentinel)
     return softmax_cross_entropy_with_logits_v2(labels=ops.stop_gradient(as_tensor(labels)),
-                                                logits=logits, axis=axis if axis is not None else dim)
+                                                logits=logits, axis=axis if axis is not None else dim,
+                                                name=name)
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
@@ -88,7 +92,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
     if depth is None:
         raise ValueError("sparse_softmax_cross_entropy_with_logits needs the number of classes "
                          "(the last axis of logits) to be known")
-    return -ops.reduce_sum(tf_ops.one_hot(labels, depth, dtype=z.dtype) * log_softmax(z), -1)
+    return ops.named(-ops.reduce_sum(tf_ops.one_hot(labels, depth, dtype=z.dtype) * log_softmax(z), -1),
+                     name)
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
@@ -96,12 +101,12 @@ def sigmoid_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
     """Elementwise logistic loss of ``labels`` in [0, 1] given logits: ``softplus(z) - z*y``."""
     _named_only("sigmoid_cross_entropy_with_logits", _sentinel)
     z = as_tensor(logits)
-    return ops.softplus(z) - z * labels
+    return ops.named(ops.softplus(z) - z * labels, name)
 
 
 def l2_loss(t: Any, name: str | None = None) -> Tensor:
     """sum(t**2) / 2, the usual weight penalty."""
-    return ops.reduce_sum(ops.square(t)) / 2.0
+    return ops.named(ops.reduce_sum(ops.square(t)) / 2.0, name)
 
 
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | None = None,
@@ -124,6 +129,7 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: int | 
 
 def embedding_lookup(params: Any, ids: Any, name: str | None = None, **ignored: Any) -> Tensor:
     """The rows of ``params`` at ``ids`` (``tf.gather`` along axis 0)."""
+    accept("nn.embedding_lookup", ignored)
     return ax.gather(params, ids, 0)
 
 
@@ -183,3 +189,28 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"tf.nn.{name} is out of gradlab's scope (convolutions, pooling, RNN "
                              "cells and normalisation layers); see the README, TensorFlow 1 programs")
     raise AttributeError(f"module 'gradlab.nn' has no attribute {name!r}")
+
+
+def _name_results(namespace: dict) -> None:
+    """Give every public function here TF1's ``name=``: its result gets that node name."""
+    for key, function in list(namespace.items()):
+        if (key.startswith("_") or not inspect.isfunction(function)
+                or function.__module__ != namespace["__name__"]
+                or "name" not in inspect.signature(function).parameters):
+            continue
+        namespace[key] = _naming(function)
+
+
+def _naming(function: Any) -> Any:
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        name = signature.bind_partial(*args, **kwargs).arguments.get("name")
+        return ops.named(result, name) if isinstance(result, Tensor) and name else result
+
+    return wrapper
+
+
+_name_results(globals())

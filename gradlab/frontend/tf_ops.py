@@ -9,6 +9,8 @@ arguments, including the old aliases (``reduction_indices``, ``keep_dims``,
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any, Sequence
 
 import numpy as np
@@ -19,6 +21,7 @@ from ..core.errors import ShapeError
 from ..core.graph import Tensor
 from ..core.ops import as_tensor, constant
 from . import numpy_functions as nf
+from .options import accept
 
 
 def _pick(new: Any, old: Any, new_name: str, old_name: str) -> Any:
@@ -38,7 +41,7 @@ def _reducer(build: Any, doc: str) -> Any:
                reduction_indices: Any = None, keep_dims: Any = None) -> Tensor:
         axis = _axis_arg(_pick(axis, reduction_indices, "axis", "reduction_indices"))
         keep = bool(_pick(keepdims, keep_dims, "keepdims", "keep_dims") or False)
-        return build(input_tensor, axis, keep)
+        return ops.named(build(input_tensor, axis, keep), name)
 
     reduce.__doc__ = doc + " Over ``axis`` (all axes by default; ``reduction_indices`` is TF1's old name)."
     return reduce
@@ -76,7 +79,7 @@ def argmax(input: Any, axis: Any = None, name: str | None = None, dimension: Any
            output_type: Any = np.int64) -> Tensor:  # noqa: A002
     """The index of the largest value along ``axis`` (TF1's default axis is 0)."""
     axis = _pick(axis, dimension, "axis", "dimension")
-    return ops.cast(ax.argmax(input, 0 if axis is None else int(axis)), output_type)
+    return ops.named(ops.cast(ax.argmax(input, 0 if axis is None else int(axis)), output_type), name)
 
 
 def argmin(input: Any, axis: Any = None, name: str | None = None, dimension: Any = None,
@@ -238,9 +241,10 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
            adjoint_a: bool = False, adjoint_b: bool = False, name: str | None = None,
            **ignored: Any) -> Tensor:
     """``a @ b``, with either operand's last two axes swapped first if asked."""
+    accept("matmul", ignored)
     a = ops.matrix_transpose(a) if transpose_a or adjoint_a else a
     b = ops.matrix_transpose(b) if transpose_b or adjoint_b else b
-    return ops.matmul(a, b)
+    return ops.matmul(a, b, name=name)
 
 
 def no_op(name: str | None = None) -> Tensor:
@@ -249,7 +253,7 @@ def no_op(name: str | None = None) -> Tensor:
 
 
 def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
-    return ops.identity(input)
+    return ops.named(ops.identity(input), name)
 
 
 def placeholder_with_default(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
@@ -390,3 +394,28 @@ def _get_shape(self: Tensor) -> TensorShape:
 
 
 Tensor.get_shape = _get_shape
+
+
+def _name_results(namespace: dict) -> None:
+    """Give every public function here TF1's ``name=``: its result gets that node name."""
+    for key, function in list(namespace.items()):
+        if (key.startswith("_") or not inspect.isfunction(function)
+                or function.__module__ != namespace["__name__"]
+                or "name" not in inspect.signature(function).parameters):
+            continue
+        namespace[key] = _naming(function)
+
+
+def _naming(function: Any) -> Any:
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        name = signature.bind_partial(*args, **kwargs).arguments.get("name")
+        return ops.named(result, name) if isinstance(result, Tensor) and name else result
+
+    return wrapper
+
+
+_name_results(globals())

@@ -23,6 +23,7 @@ from ..core.autodiff import gradients
 from ..core.graph import Tensor
 from ..core.graph import get_default_graph
 from ..core.ops import cast, floor, group, sqrt
+from .options import accept
 from .variables import Variable, global_variables, trainable_variables
 
 
@@ -59,6 +60,7 @@ class Optimizer:
                  var_list: Sequence[Variable] | None = None, name: str | None = None,
                  **ignored: Any) -> Tensor:
         """``apply_gradients(compute_gradients(loss, var_list))``: run it once per training step."""
+        accept("minimize", ignored)
         return self.apply_gradients(self.compute_gradients(loss, var_list), global_step, name)
 
     def _slot(self, var: Variable, what: str) -> Variable:
@@ -194,6 +196,7 @@ class Saver:
     """
 
     def __init__(self, var_list: Any = None, max_to_keep: int = 5, **ignored: Any) -> None:
+        accept("train.Saver", ignored)
         self.max_to_keep = max_to_keep
         if isinstance(var_list, dict):
             self.var_list = dict(var_list)
@@ -218,6 +221,7 @@ class Saver:
         With ``global_step`` (a number or a counter Variable) the prefix ends in ``-step``.
         A file ``checkpoint`` in the same folder names the latest save (read by
         :func:`latest_checkpoint`); only the last ``max_to_keep`` saves are kept."""
+        accept("Saver.save", ignored)
         if global_step is not None:
             step = sess.run(global_step) if isinstance(global_step, Tensor) else global_step
             save_path = f"{save_path}-{int(step)}"

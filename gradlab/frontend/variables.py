@@ -17,6 +17,7 @@ import numpy as np
 from ..core.errors import ShapeError
 from ..core.graph import Tensor, broadcast_static, format_shape, get_default_graph
 from ..core.ops import OPS, as_tensor, cast, group
+from .options import accept
 from ..core.random_ops import random_normal, random_uniform, truncated_normal
 
 
@@ -36,7 +37,7 @@ class Variable(Tensor):
 
     def __init__(self, initial_value: Any, name: str | None = None, trainable: bool = True,
                  dtype: Any = None, **ignored: Any) -> None:
-        _refuse_options(ignored)
+        accept("Variable", ignored)
         if isinstance(initial_value, Tensor) and initial_value.op.name != "Const":
             # An expression (tf.random_normal([784, 10]), W * 2 ...): computed when the
             # initializer runs, so random initial values are drawn then.
@@ -119,29 +120,24 @@ def trainable_variables() -> list[Variable]:
 
 
 def assign(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    accept("assign", ignored)
     """``ref.assign(value)`` (TF1's ``tf.assign``)."""
     return ref.assign(value, name)
 
 
 def assign_add(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    accept("assign_add", ignored)
     return ref.assign_add(value, name)
 
 
 def assign_sub(ref: Variable, value: Any, name: str | None = None, **ignored: Any) -> Tensor:
+    accept("assign_sub", ignored)
     return ref.assign_sub(value, name)
 
 
 def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Tensor:
     """One op that sets each Variable of ``var_list`` to its initial value."""
     return group(*(v.initializer for v in var_list), name=name)
-
-
-def _refuse_options(options: dict) -> None:
-    known_noops = {"validate_shape", "collections", "caching_device", "expected_shape",
-                   "use_resource", "import_scope", "constraint"}
-    unknown = set(options) - known_noops
-    if unknown:
-        raise TypeError(f"Variable() got unexpected argument(s) {sorted(unknown)}")
 
 
 def initialize_all_variables() -> Tensor:
@@ -213,6 +209,7 @@ def variable_scope(name_or_scope: Any, default_name: str | None = None, values: 
     """Name Variables made by :func:`get_variable` inside (``layer1/W``); with
     ``reuse=True`` (or after ``scope.reuse_variables()``) get_variable returns the
     existing ones instead of making new ones."""
+    accept("variable_scope", ignored)
     graph, state = get_default_graph(), _state()
     name = name_or_scope.name.split("/")[-1] if isinstance(name_or_scope, _Scope) else \
         (name_or_scope or default_name or "scope")
@@ -234,6 +231,7 @@ def get_variable(name: str, shape: Sequence[int] | None = None, dtype: Any = np.
     ``reuse`` the existing one. ``initializer`` is an initializer object (such as
     ``gl.zeros_initializer()``), an array, or a number; the default is Glorot uniform,
     as in TF1."""
+    accept("get_variable", {"regularizer": regularizer, **ignored})
     graph, state = get_default_graph(), _state()
     scope = state.scopes[-1] if state.scopes else None
     full = "/".join(graph.scopes + [name])
