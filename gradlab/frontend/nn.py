@@ -15,8 +15,6 @@ because they are built of ops, they can be differentiated again.
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Any
 
 import numpy as np
@@ -27,7 +25,7 @@ from ..core.graph import Tensor
 from ..core.ops import as_tensor
 from ..core.random_ops import random_uniform, random_uniform_like
 from . import tf_ops
-from .options import accept
+from .options import accept, name_results
 
 relu = ops.relu
 sigmoid = ops.sigmoid
@@ -191,26 +189,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gradlab.nn' has no attribute {name!r}")
 
 
-def _name_results(namespace: dict) -> None:
-    """Give every public function here TF1's ``name=``: its result gets that node name."""
-    for key, function in list(namespace.items()):
-        if (key.startswith("_") or not inspect.isfunction(function)
-                or function.__module__ != namespace["__name__"]
-                or "name" not in inspect.signature(function).parameters):
-            continue
-        namespace[key] = _naming(function)
-
-
-def _naming(function: Any) -> Any:
-    signature = inspect.signature(function)
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = function(*args, **kwargs)
-        name = signature.bind_partial(*args, **kwargs).arguments.get("name")
-        return ops.named(result, name) if isinstance(result, Tensor) and name else result
-
-    return wrapper
-
-
-_name_results(globals())
+name_results(globals())

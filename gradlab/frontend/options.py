@@ -9,7 +9,12 @@ asks for is silently ignored.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
+
+from ..core.graph import Tensor
+from ..core.ops import named
 
 NO_EFFECT = {
     "use_locking", "collections", "caching_device", "validate_shape", "expected_shape",
@@ -27,3 +32,25 @@ def accept(function: str, options: dict[str, Any]) -> None:
     if unknown:
         raise TypeError(f"{function}() got argument(s) that gradlab does not support: "
                         f"{', '.join(unknown)}")
+
+
+def name_results(namespace: dict) -> None:
+    """Give every public function of a module TF1's ``name=``: the result is named so."""
+    for key, function in list(namespace.items()):
+        if (key.startswith("_") or not inspect.isfunction(function)
+                or function.__module__ != namespace["__name__"]
+                or "name" not in inspect.signature(function).parameters):
+            continue
+        namespace[key] = _naming(function)
+
+
+def _naming(function: Any) -> Any:
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        name = signature.bind_partial(*args, **kwargs).arguments.get("name")
+        return named(result, name) if isinstance(result, Tensor) and name else result
+
+    return wrapper

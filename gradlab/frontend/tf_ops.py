@@ -9,8 +9,6 @@ arguments, including the old aliases (``reduction_indices``, ``keep_dims``,
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Any, Sequence
 
 import numpy as np
@@ -21,7 +19,7 @@ from ..core.errors import ShapeError
 from ..core.graph import Tensor
 from ..core.ops import as_tensor, constant
 from . import numpy_functions as nf
-from .options import accept
+from .options import accept, name_results
 
 
 def _pick(new: Any, old: Any, new_name: str, old_name: str) -> Any:
@@ -396,26 +394,4 @@ def _get_shape(self: Tensor) -> TensorShape:
 Tensor.get_shape = _get_shape
 
 
-def _name_results(namespace: dict) -> None:
-    """Give every public function here TF1's ``name=``: its result gets that node name."""
-    for key, function in list(namespace.items()):
-        if (key.startswith("_") or not inspect.isfunction(function)
-                or function.__module__ != namespace["__name__"]
-                or "name" not in inspect.signature(function).parameters):
-            continue
-        namespace[key] = _naming(function)
-
-
-def _naming(function: Any) -> Any:
-    signature = inspect.signature(function)
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = function(*args, **kwargs)
-        name = signature.bind_partial(*args, **kwargs).arguments.get("name")
-        return ops.named(result, name) if isinstance(result, Tensor) and name else result
-
-    return wrapper
-
-
-_name_results(globals())
+name_results(globals())
