@@ -181,7 +181,7 @@ def concat(a: Any, b: Any, axis: int = 0) -> Tensor:
 # ---------------------------------------------------------------------------
 
 
-def _prod_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+def _prod_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
     # d/dx_i of prod(x) is the product of the *other* elements. Dividing out/x_i says
     # that in one step but fails at a zero, so zeros are counted: with no zero it is
     # out/x_i; with one zero only that element gets the product of the others; with
@@ -195,8 +195,7 @@ def _prod_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any = None, keepdims: bo
     return _unreduce(g, x, axis, keepdims) * local
 
 
-def _extreme_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any = None,
-                  keepdims: bool = False) -> Tensor:
+def _extreme_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
     # The gradient goes to the element(s) equal to the result; a tie shares it equally.
     full = out if keepdims or axis is None else apply("ExpandDims", out, axis=axis)
     hit = where(equal(x, broadcast_like(full, x)), 1.0, 0.0)
@@ -205,7 +204,7 @@ def _extreme_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any = None,
 
 
 for _name, _numpy in (("Prod", np.prod), ("Max", np.max), ("Min", np.min)):
-    defop(_name, lambda x, axis=None, keepdims=False, _f=_numpy: _f(x, axis=axis, keepdims=keepdims),
+    defop(_name, lambda x, axis, keepdims, _f=_numpy: _f(x, axis=axis, keepdims=keepdims),
           (_prod_rule if _name == "Prod" else _extreme_rule,), shape=_static(_reduce_shape))
 
 
@@ -247,7 +246,7 @@ def cumsum(x: Any, axis: int) -> Tensor:
 
 
 def _cast_reduction(name: str, numpy: Any) -> None:
-    defop(name, lambda x, axis=None, keepdims=False: numpy(x, axis=axis, keepdims=keepdims),
+    defop(name, lambda x, axis, keepdims: numpy(x, axis=axis, keepdims=keepdims),
           (None,), shape=_static(_reduce_shape), dtype=np.dtype(np.bool_))
 
 

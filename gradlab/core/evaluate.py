@@ -14,6 +14,7 @@ The tests build random graphs and check exactly that.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -39,7 +40,7 @@ def evaluate(fetches: Tensor | Sequence[Tensor], feed_dict: dict | None = None,
             for i in node.inputs:
                 uses[i] += 1
     for node in fetches:
-        uses[node] += 1  # fetched values are never forgotten
+        uses[node] = math.inf  # fetched values are never forgotten
 
     values: dict[Tensor, Any] = {}
     for node in order:

@@ -70,7 +70,7 @@ def _norm_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim for a in axes))
 
 
-def _reduce_shape(shapes: list, axis: Any = None, keepdims: bool = False) -> tuple | None:
+def _reduce_shape(shapes: list, axis: Any, keepdims: bool) -> tuple | None:
     (shape,) = shapes
     if shape is None:
         return () if axis is None and not keepdims else None
@@ -467,14 +467,14 @@ def _unreduce(g: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
 
 defop(
     "Sum",
-    lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
-    (lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x, axis, keepdims),),
+    lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    (lambda g, out, x, axis, keepdims: _unreduce(g, x, axis, keepdims),),
     shape=_static(_reduce_shape),
 )
 defop(
     "Mean",
-    lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
-    (lambda g, out, x, axis=None, keepdims=False:
+    lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    (lambda g, out, x, axis, keepdims:
         _unreduce(g, x, axis, keepdims) * (size(out) / size(x)),),
     shape=_static(_reduce_shape),
 )
