@@ -246,9 +246,9 @@ def _apply(source: str, mutant: Mutant) -> str:
 
 
 def _worker_copy(index: int) -> Path:
-    target = Path(tempfile.gettempdir()) / f"gradlab-mutate-{index}"
-    if target.exists():
-        shutil.rmtree(target)
+    # one folder per run and worker: two runs at once never share a copy
+    target = Path(tempfile.mkdtemp(prefix=f"gradlab-mutate-{os.getpid()}-{index}-"))
+    shutil.rmtree(target)
     shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(
         ".git", "artifacts", "__pycache__", ".hypothesis", "*.egg-info", "build", "dist"))
     return target
@@ -323,10 +323,14 @@ def main(argv: list[str] | None = None) -> int:
             free.append(copy)
         return mutant
 
+    out = ROOT / args.json
+    out.parent.mkdir(exist_ok=True)
     done = 0
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for mutant in pool.map(run, mutants):
             done += 1
+            if done % 10 == 0:  # saved as it goes: a run stopped early keeps its results
+                out.write_text(json.dumps([asdict(m) for m in mutants[:done]], indent=1))
             if mutant.outcome == "survived" and _equivalent(mutant):
                 mutant.outcome = "equivalent"
             if mutant.outcome == "survived":
@@ -347,8 +351,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {area} | {killed} | {equivalent} | {survived} | {score:.1f}% |")
     print("\nThe score is killed / (killed + survived); equivalent mutants (listed in EQUIVALENT,"
           "\nwith the reason) cannot change any result.")
-    out = ROOT / args.json
-    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps([asdict(m) for m in mutants], indent=1))
     for copy in copies:
         shutil.rmtree(copy, ignore_errors=True)
