@@ -479,3 +479,50 @@ def test_functions_that_need_a_known_shape_say_so():
         np.tile(x, 2)
     with pytest.raises(gl.ShapeError, match="number of axes"):
         np.dot(x, x)
+
+
+# -- shape functions over Hypothesis-drawn shapes and axes -----------------------------------
+
+@st.composite
+def shape_and_one_axis(draw, min_dims=1):
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=min_dims, max_size=3)))
+    return shape, draw(st.integers(-len(shape), len(shape) - 1))
+
+
+SHAPE_FUNCTIONS = {
+    "transpose": lambda x, axis: np.transpose(x, tuple(np.roll(np.arange(x.ndim), axis))),
+    "swapaxes": lambda x, axis: np.swapaxes(x, axis, 0),
+    "moveaxis": lambda x, axis: np.moveaxis(x, axis, -1),
+    "expand_dims": lambda x, axis: np.expand_dims(x, axis) * 2,
+    "flip": lambda x, axis: np.flip(x, axis) * np.arange(x.size).reshape(x.shape),
+    "roll": lambda x, axis: np.roll(x, 1, axis) * np.arange(x.size).reshape(x.shape),
+    "concatenate": lambda x, axis: np.concatenate([x, x ** 2], axis),
+    "stack": lambda x, axis: np.stack([x, x ** 2], axis),
+    "repeat": lambda x, axis: np.repeat(x, 2, axis) ** 2,
+    "split": lambda x, axis: [p ** (k + 2) for k, p in enumerate(np.array_split(x, 2, axis))],
+    "cumsum": lambda x, axis: np.cumsum(x, axis) ** 2,
+    "sort": lambda x, axis: np.sort(x, axis) * np.arange(x.size).reshape(x.shape),
+    "max": lambda x, axis: np.max(x, axis) ** 2,
+    "diff": lambda x, axis: np.diff(x, axis=axis) ** 2 if x.shape[axis] > 1 else x.sum(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_FUNCTIONS))
+@settings(max_examples=8, deadline=None)
+@given(drawn=shape_and_one_axis(), seed=st.integers(0, 1000))
+def test_shape_functions_over_drawn_shapes_and_axes(name, drawn, seed):
+    shape, axis = drawn
+    [a] = _inputs([shape], seed=seed)
+    check(lambda x: SHAPE_FUNCTIONS[name](x, axis), a)
+
+
+@settings(max_examples=15, deadline=None)
+@given(drawn=shape_and_one_axis(min_dims=2), seed=st.integers(0, 1000))
+def test_einsum_contracting_a_drawn_axis(drawn, seed):
+    shape, axis = drawn
+    k = axis % len(shape)
+    letters = "abc"[:len(shape)]
+    other_shape = (shape[k], 2)
+    spec = f"{letters},{letters[k]}z->{letters.replace(letters[k], '')}z"
+    a, b = _inputs([shape, other_shape], seed=seed)
+    check(lambda x, y: np.einsum(spec, x, y), a, b)
