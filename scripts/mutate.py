@@ -83,6 +83,11 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "Assign is never folded: its first input is a Variable, never a constant"),
     ("gradlab/core/ops.py", 'defop("Group"', "False", "(True)",
      "group() builds its node directly, never through apply, so it is never folded"),
+    ("gradlab/core/ops.py", 'defop("Assign", _assign, (None, None), shape=_like(0)', "0", "(1)",
+     "the Assign row's shape rule is never used: Variable.assign builds its node directly"),
+    ("gradlab/core/ops.py", "shape=_like(1), shape_inputs=(1,))", "1", "(2)",
+     "ReshapeLike(g, like): g already has like's dtype (the engine broadcasts g to the "
+     "output first), so like taking part in dtype promotion changes nothing"),
     ("gradlab/compile/optimize.py", '_EVEN = {"Cos", "Cosh", "Square", "Abs"}',
      '{"Cos", "Cosh", "Square", "Abs"}', "({'Cos', 'Cosh', 'Square', 'Abs', 'Sin'})",
      "Sin among the even functions too: _ODD is asked first, so Sin stays odd (moving it out "

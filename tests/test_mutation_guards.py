@@ -103,7 +103,7 @@ def test_every_op_at_minus_u_and_2u_agrees_with_the_reference(name, shape):
     # u is never 0, so inverse and abs are smooth here. The plan compiler carries the sign
     # of -u differently for a sum (a new sum) and a product (a factor -1 on the product),
     # so both kinds are checked.
-    for u in (0.4 + 0.3 * gl.sin(x), gl.exp(x / 4) * (x * x + 0.5)):
+    for u in (0.4 + 0.3 * gl.sin(x), gl.exp(x / 4) * gl.cos(x / 3)):
         for y in (f(-u), f(2 * u), f(-(2 * u)) + 3 * f(u) * f(-u), f(-u) * x):
             (d1,) = gl.gradients(y, x)
             (d2,) = gl.gradients(d1, x)
@@ -238,6 +238,10 @@ SHAPED = [  # (input shapes, build): the shape known before running must be the 
     ([(3, 4), (4,)], lambda a, b: gl.reshape(a + b, (2, -1))),
     ([(3, 4), (4,)], lambda a, b: gl.where(a > b, a, b)),
     ([(5, 1), (1, 6)], lambda a, b: gl.maximum(a, b) * gl.sin(b)),
+    ([(3, 4), (4,)], lambda a, b: gl.reduce_sum(a * b, keepdims=True)),
+    ([(3,), (2, 3, 4)], lambda a, b: gl.matmul(a, b)),
+    ([(2, 3, 4), (4,)], lambda a, b: gl.matmul(a, b)),
+    ([(3, 4), (4,)], lambda a, b: gl.reshape(a + b, (1, -1))),
 ]
 
 
@@ -356,7 +360,7 @@ def test_every_nodes_dtype_holds_where_shapes_are_unknown(dtype):
     x = gl.placeholder(dtype, name="x")
     x2 = gl.placeholder(dtype, name="x2")  # shapes unknown: the bookkeeping nodes stay
     c = gl.constant(np.linspace(1, 2, 3))  # float64
-    y = gl.sin(x + x2) * x2 + x * c
+    y = gl.sin(x + x2) * x2 + x * c + gl.reduce_mean(x2 * x2, axis=0)
     first = gl.gradients(y, [x, x2])
     second = gl.gradients(gl.reduce_sum(first[0] * first[1]), [x, x2])
     feed = {x: np.ones(3, dtype), x2: np.full((2, 3), 0.5, dtype)}
@@ -377,3 +381,29 @@ def test_static_dtypes_are_the_dtypes_values_have(dtype):
     for node, value in zip(nodes, values):
         assert node.dtype == np.asarray(value).dtype, node
     assert nodes[3].dtype == dtype and nodes[4].dtype == np.float64
+
+
+def test_known_shapes_give_fully_known_static_shapes():
+    a = gl.placeholder(shape=(3, 4), name="a")
+    assert gl.reshape(a, (1, -1)).shape == (1, 12) and gl.reshape(a, (-1, 2, 1)).shape == (6, 2, 1)
+    assert gl.matmul(gl.placeholder(shape=(4,)), gl.placeholder(shape=(2, 4, 5))).shape == (2, 5)
+    assert gl.reduce_sum(gl.placeholder(name="u"), keepdims=True).shape is None
+    # with a 0 among the sizes, -1 could be anything: numpy refuses it when it runs
+    assert gl.reshape(gl.placeholder(shape=(0, 3)), (0, -1)).shape == (0, None)
+
+
+def test_einsum_rule_with_a_letter_summed_away_and_one_broadcast():
+    # 'ij,i->i': j is summed away from a, and i has size 1 in a but 2 in b
+    from gradlab.core.array_ops import einsum2
+
+    a = gl.placeholder(shape=(1, 3), name="a")
+    b = gl.placeholder(shape=(2,), name="b")
+    w = np.array([0.5, -1.5])
+    y = gl.reduce_sum(einsum2("ij,i->i", a, b) * w)
+    ga, gb = gl.gradients(y, [a, b])
+    av, bv = RNG.normal(size=(1, 3)), RNG.normal(size=2)
+    with gl.Session() as session:
+        got_a, got_b = session.run([ga, gb], {a: av, b: bv})
+    np.testing.assert_allclose(got_a, np.full((1, 3), (w * bv).sum()))
+    np.testing.assert_allclose(got_b, w * av.sum())
+    assert_static_facts_hold([y, ga, gb], {a: av, b: bv})

@@ -90,3 +90,13 @@ def test_huge_formulas_are_cut_short():
     for _ in range(40):
         y = y * y + y  # the formula doubles in length at every step
     assert "too long" in gl.formula(y)
+
+
+def test_matrix_gradients_of_known_shapes_carry_no_bookkeeping():
+    # With known shapes the engine proves that no reshaping is needed, so the gradient of
+    # a matrix product is the textbook g @ W^T and x^T @ g, with nothing around it.
+    x = gl.placeholder(shape=(3, 4), name="x")
+    W = gl.placeholder(shape=(4, 2), name="W")
+    y = gl.reduce_sum(gl.tanh(x @ W))
+    for g in gl.gradients(y, [x, W]):
+        assert not op_names(g) & {"AtLeast2D", "ReshapeLike", "SumToLike", "BroadcastLike"}
