@@ -360,10 +360,12 @@ def test_every_nodes_dtype_holds_where_shapes_are_unknown(dtype):
     x = gl.placeholder(dtype, name="x")
     x2 = gl.placeholder(dtype, name="x2")  # shapes unknown: the bookkeeping nodes stay
     c = gl.constant(np.linspace(1, 2, 3))  # float64
-    y = gl.sin(x + x2) * x2 + x * c + gl.reduce_mean(x2 * x2, axis=0)
+    rows = gl.placeholder(np.int64, name="rows")  # integer indices choose; they promote nothing
+    y = (gl.sin(x + x2) * x2 + x * c + gl.reduce_mean(x2 * x2, axis=0)
+         + gl.gather(x2, rows) + np.sort(x2, axis=-1))
     first = gl.gradients(y, [x, x2])
     second = gl.gradients(gl.reduce_sum(first[0] * first[1]), [x, x2])
-    feed = {x: np.ones(3, dtype), x2: np.full((2, 3), 0.5, dtype)}
+    feed = {x: np.ones(3, dtype), x2: np.full((2, 3), 0.5, dtype), rows: np.array([1, 0])}
     assert_static_facts_hold([y, *first, *second], feed)
 
 
@@ -407,3 +409,34 @@ def test_einsum_rule_with_a_letter_summed_away_and_one_broadcast():
     np.testing.assert_allclose(got_a, np.full((1, 3), (w * bv).sum()))
     np.testing.assert_allclose(got_b, w * av.sum())
     assert_static_facts_hold([y, ga, gb], {a: av, b: bv})
+
+
+LINEAR_IN_GRAD_YS = {  # graphs through non-broadcasting ops, whose rules multiply g
+    "matmul": lambda x: x @ np.arange(6.0).reshape(3, 2),
+    "mean": lambda x: gl.reduce_mean(x * x, axis=1),
+    "mean of all": lambda x: gl.reduce_mean(gl.sin(x)),
+    "sum of all": lambda x: gl.reduce_sum(gl.sin(x)),
+    "reshape": lambda x: gl.reshape(gl.sin(x), (3, 2)),
+    "transpose": lambda x: gl.transpose(x) ** 2,
+    "index": lambda x: x[[0, 0, 1], 1:] ** 3,
+    "prod": lambda x: np.prod(x + 2.0, axis=0),
+    "max": lambda x: np.max(x, axis=1) ** 2,
+    "cumsum": lambda x: np.cumsum(x, axis=1) ** 2,
+    "einsum": lambda x: np.einsum("ij,ij->i", x, x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINEAR_IN_GRAD_YS))
+@pytest.mark.parametrize("weight", [2.0, 2.5, -1.0, 0.5])
+def test_gradients_are_linear_in_grad_ys(name, weight):
+    # gradients(y, x, grad_ys=c) is c times gradients(y, x): a weight of the seed must
+    # never be dropped as if it were the default ones
+    x = gl.placeholder(shape=(2, 3), name="x")
+    y = LINEAR_IN_GRAD_YS[name](x)
+    (plain,) = gl.gradients(y, x)
+    (weighted,) = gl.gradients(y, x, grad_ys=weight)
+    (as_array,) = gl.gradients(y, x, grad_ys=np.full(y.shape, weight))
+    value = RNG.uniform(0.5, 1.5, (2, 3))
+    got_plain, got_weighted, got_array = _run([plain, weighted, as_array], {x: value})
+    np.testing.assert_allclose(got_weighted, weight * got_plain, rtol=1e-12)
+    np.testing.assert_allclose(got_array, weight * got_plain, rtol=1e-12)
