@@ -140,3 +140,28 @@ def test_derivatives_built_from_comparisons_stay_numbers():
     with gl.Session() as session:
         got = session.run(dy, {x: np.array([-1.0, 0.0, 2.0])})
     np.testing.assert_array_equal(got, [-1.0, 0.0, 1.0])
+
+
+def test_sizes_known_only_when_the_plan_runs_combine_with_carried_factors():
+    # With unknown shapes a mean's 1/n is a Size ratio, which becomes a constant only when
+    # the plan is specialised for the fed shape; it then meets factors carried from
+    # scalings and negations (-2 * ..., / 3) on both sides of a product.
+    x = gl.placeholder(name="x")
+    values = np.linspace(-1.0, 2.5, 7)
+    cases = [
+        (lambda t: gl.reduce_mean(-2.0 * gl.sin(t)), lambda v: np.mean(-2.0 * np.sin(v))),
+        (lambda t: -gl.reduce_mean(gl.sin(t) / 3.0) * 0.5, lambda v: -np.mean(np.sin(v) / 3.0) * 0.5),
+        (lambda t: gl.reduce_mean((-3.0 * t) * (2.0 * gl.cos(t))), lambda v: np.mean(-6.0 * v * np.cos(v))),
+        (lambda t: 2.0 * gl.reduce_mean(-t) - gl.reduce_mean(t * 0.5),
+         lambda v: 2.0 * np.mean(-v) - np.mean(v * 0.5)),
+    ]
+    for build, reference in cases:
+        y = build(x)
+        (g,) = gl.gradients(y, x)
+        with gl.Session() as session:
+            got_y, got_g = session.run([y, g], {x: values})
+        eps = 1e-6
+        expected_g = np.array([(reference(values + eps * e) - reference(values - eps * e)) / (2 * eps)
+                               for e in np.eye(values.size)])
+        np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(got_g, expected_g, rtol=1e-6, atol=1e-9)

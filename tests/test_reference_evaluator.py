@@ -123,3 +123,10 @@ def test_evaluate_forgets_values_after_their_last_use():
     tracemalloc.stop()
     assert value.shape == (n,)
     assert peak < 4 * n * 8, f"peak {peak / (n * 8):.1f} arrays"
+
+
+def test_the_evaluator_converts_feeds_to_the_placeholders_dtype():
+    x = gl.placeholder(gl.float32, name="x")
+    (value,) = gl.evaluate([x * 2], {x: [1, 2]})  # integers fed to a float32 placeholder
+    assert value.dtype == np.float32
+    np.testing.assert_array_equal(value, [2.0, 4.0])
