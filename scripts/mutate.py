@@ -92,6 +92,11 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      '{"Cos", "Cosh", "Square", "Abs"}', "({'Cos', 'Cosh', 'Square', 'Abs', 'Sin'})",
      "Sin among the even functions too: _ODD is asked first, so Sin stays odd (moving it out "
      "of _ODD is caught by test_every_op_at_minus_u_and_2u)"),
+    ("gradlab/core/ops.py", "return np.sum(value, axis=axes, keepdims=True).reshape(shape)",
+     "True", "(False)", "the reshape to the target shape puts the summed axes back either way"),
+    ("gradlab/core/simplify.py", "if _is(b, -1):", "-1", "(1)",
+     "x * -1 is still -x: x * 1 returned earlier, and the numbers-first rule turns x * -1 "
+     "into -1 * x, which the rule for a = -1 makes -x"),
     ("gradlab/compile/optimize.py", "REUSE_MIN_SIZE = 1 << 14", "1", "(2)",
      "the array size from which plans reuse buffers: memory and speed, not values"),
     ("gradlab/compile/optimize.py", "peak = 0", "0", "(1)",
