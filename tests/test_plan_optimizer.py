@@ -165,3 +165,31 @@ def test_sizes_known_only_when_the_plan_runs_combine_with_carried_factors():
                                for e in np.eye(values.size)])
         np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(got_g, expected_g, rtol=1e-6, atol=1e-9)
+
+
+def test_pulled_out_factors_and_constants_of_expanded_sums_keep_their_values():
+    # p*q + p*s = p*(q + s), where q is a scaled sum with a constant term that only this
+    # product used: its terms, constant and carried factor all move inside the bracket.
+    # A size known only when the plan runs is a constant of the plan, with a factor of
+    # its own when scaled.
+    x = gl.placeholder(name="x")
+    values = np.linspace(-1.0, 2.5, 7)
+    n = values.size
+    cases = [
+        (lambda t: t * (2.0 * (t + 1.0)) + t * gl.sin(t), lambda v: v * 2 * (v + 1) + v * np.sin(v)),
+        (lambda t: gl.cos(t) * (-3.0 * (t - 2.0)) - gl.cos(t) * t,
+         lambda v: np.cos(v) * -3 * (v - 2) - np.cos(v) * v),
+        (lambda t: t * ((t + 0.5) / 4.0) + t * (3.0 * (1.0 - t)),
+         lambda v: v * (v + 0.5) / 4 + v * 3 * (1 - v)),
+        (lambda t: t + 2.0 * gl.size(t), lambda v: v + 2.0 * n),
+        (lambda t: t - 3.0 * gl.size(t) / 2.0, lambda v: v - 1.5 * n),
+    ]
+    for build, reference in cases:
+        y = build(x)
+        (g,) = gl.gradients(y, x)
+        with gl.Session() as session:
+            got_y, got_g = session.run([y, g], {x: values})
+        eps = 1e-6
+        slope = (reference(values + eps) - reference(values - eps)) / (2 * eps)
+        np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(got_g, slope, rtol=1e-6, atol=1e-8)
