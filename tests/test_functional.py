@@ -175,3 +175,10 @@ def test_bad_argnums_and_arguments_say_what_is_wrong():
         gl.grad(lambda x, y: x * y, argnum=2)(1.0, 2.0)
     with pytest.raises(TypeError, match="cannot differentiate"):
         gl.grad(lambda s: 1.0)("text")
+
+
+def test_a_list_of_numbers_is_a_list_of_arguments_and_the_error_says_so():
+    np.testing.assert_allclose(gl.grad(lambda p: p[0] * p[1])([2.0, 3.0]), [3.0, 2.0])
+    with pytest.raises(TypeError, match=r"np\.array\(\[\.\.\.\]\)"):
+        gl.grad(gl.sin)([0.0, 1.0])
+    np.testing.assert_allclose(gl.grad(gl.sin)(np.array([0.0, 1.0])), np.cos([0.0, 1.0]))

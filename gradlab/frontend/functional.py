@@ -186,7 +186,17 @@ class _Traced:
             t_args, t_kwargs = unflatten(structure, stand_ins)
             wrt = [(flatten(args[i])[1], [placeholders[p] for p in spans[i % len(args)]])
                    for i in self.argnums]
-            outputs, unpack = self.build(self.f(*t_args, **t_kwargs), wrt)
+            try:
+                result = self.f(*t_args, **t_kwargs)
+            except TypeError as err:
+                lists = [i for i, a in enumerate(args) if isinstance(a, (list, tuple))
+                         and a and all(isinstance(v, (int, float)) for v in a)]
+                if not lists:
+                    raise
+                raise TypeError(f"{err}\n(argument {lists[0]} is a list of numbers, which "
+                                "gl.grad reads as separate arguments in a list, as autograd and "
+                                "JAX do; pass np.array([...]) to give one array)") from None
+            outputs, unpack = self.build(result, wrt)
         return placeholders, outputs, unpack
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
