@@ -47,7 +47,7 @@ from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expa
                               to_int32, to_int64, truediv, unstack)
 from .frontend.tf_ops import range_ as range  # noqa: A004  (TF1's tf.range)
 from .frontend.tf_ops import slice_ as slice  # noqa: A004  (TF1's tf.slice)
-from .frontend.tf_ops import (boolean_mask, count_nonzero, cumsum, identity, matmul, no_op, norm,
+from .frontend.tf_ops import (boolean_mask, count_nonzero, cumsum, hessians, identity, matmul, no_op, norm,
                               placeholder_with_default, reverse, size, split)
 from .frontend.tf_ops import concat_old_or_new as concat
 from .frontend.variables import assign, assign_add, assign_sub
@@ -146,7 +146,7 @@ __all__ = [
     "random_normal_initializer", "random_uniform", "random_uniform_initializer", "range", "rank",
     "reciprocal", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_prod", "reduce_sum", "register_op", "relu", "remainder",
-    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "assign", "assign_add", "assign_sub", "boolean_mask", "count_nonzero", "cumsum", "div", "histogram_summary", "initialize_variables", "merge_all_summaries", "mul", "neg", "no_op", "norm", "pack", "placeholder_with_default", "reverse", "scalar_summary", "select", "size", "slice", "split", "sub", "unpack", "summary", "set_random_seed",
+    "reset_default_graph", "reshape", "rint", "round", "rsqrt", "Session", "assign", "assign_add", "assign_sub", "boolean_mask", "count_nonzero", "cumsum", "div", "hessians", "histogram_summary", "initialize_variables", "merge_all_summaries", "mul", "neg", "no_op", "norm", "pack", "placeholder_with_default", "reverse", "scalar_summary", "select", "size", "slice", "split", "sub", "unpack", "summary", "set_random_seed",
     "shape", "ShapeError", "sigmoid", "sign", "sin", "sinh", "softplus", "sqrt", "square",
     "squared_difference", "squeeze", "stack", "stop_gradient", "subtract", "tan", "tanh",
     "taylor_coefficients", "TaylorExplorer", "Tensor", "tile", "to_double", "to_float", "to_int32",

@@ -547,3 +547,28 @@ def test_name_arguments_name_nodes_and_unsupported_arguments_are_refused():
     with pytest.raises(TypeError, match="grad_loss"):
         tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(tf.Variable([1.0])), grad_loss=2.0)
     tf.Variable([1.0], validate_shape=False, collections=None)  # arguments that change nothing here
+
+
+def test_hessians_of_a_quadratic_form_and_of_a_matrix_argument():
+    x = tf.placeholder(tf.float64, [3], name="x")
+    A = np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 1.0], [4.0, 0.0, 2.0]])
+    y = tf.reduce_sum(x * tf.matmul(A, tf.reshape(x, (3, 1)))[:, 0]) + tf.reduce_sum(tf.sin(x))
+    (H,) = tf.hessians(y, x)
+    W = tf.placeholder(tf.float64, [2, 2], name="W")
+    (HW,) = tf.hessians(tf.reduce_sum(tf.exp(W)) * tf.reduce_sum(W), [W])
+    value = np.array([0.1, -0.2, 0.3])
+    w = np.array([[0.1, 0.2], [-0.3, 0.4]])
+    with tf.Session() as sess:
+        got, got_w = sess.run([H, HW], {x: value, W: w})
+    np.testing.assert_allclose(got, A + A.T - np.diag(np.sin(value)), atol=1e-12)
+    assert got_w.shape == (2, 2, 2, 2)
+
+    def grad_w(v):  # d/dW of sum(exp(W)) * sum(W), written out
+        return np.exp(v) * v.sum() + np.exp(v).sum()
+
+    eps = 1e-6
+    for k in np.ndindex(2, 2):
+        step = np.zeros((2, 2))
+        step[k] = eps
+        np.testing.assert_allclose(got_w[k], (grad_w(w + step) - grad_w(w - step)) / (2 * eps),
+                                   rtol=1e-6)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core import array_ops as ax
 from ..core import ops
+from ..core.autodiff import gradients
 from ..core.errors import ShapeError
 from ..core.graph import Tensor
 from ..core.ops import as_tensor, constant
@@ -395,3 +396,25 @@ Tensor.get_shape = _get_shape
 
 
 name_results(globals())
+
+
+def hessians(ys: Any, xs: Any, name: str = "hessians", colocate_gradients_with_ops: bool = False,
+             gate_gradients: bool = False, aggregation_method: Any = None) -> list[Tensor]:
+    """TF1's ``tf.hessians``: for each ``x``, the Hessian of ``sum(ys)`` with shape
+    ``x.shape + x.shape``.
+
+    Built by reverse over reverse: the gradient g of sum(ys) is a graph, and each element
+    of g is differentiated again, one backward pass per element of x (x's shape must be
+    known). Row i of the result is the gradient of g[i].
+    """
+    xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    result = []
+    for x, g in zip(xs, gradients(ys, xs)):
+        shape = x.shape
+        if shape is None or None in shape:
+            raise ShapeError(f"hessians needs the shape of '{x.name}' to be known")
+        flat = ops.reshape(g, (-1,))
+        size = int(np.prod(shape)) if shape else 1
+        rows = [gradients(ax.getitem(flat, i), x)[0] for i in range(size)]
+        result.append(ops.reshape(nf.stack(rows), shape + shape))
+    return result
