@@ -22,6 +22,7 @@ import pytest
 import gradlab as gl
 from gradlab.compile.plan import Plan
 from gradlab.core.graph import toposort
+from gradlab.show.expr import MAX_LENGTH
 from invariants import assert_static_facts_hold
 
 RNG = np.random.default_rng(7)
@@ -310,6 +311,11 @@ def test_the_parsers_limits_are_exact():
     assert len(gl.parse(names + " + x").parameters) == 12
     with pytest.raises(gl.ExpressionError, match="too many parameters"):
         gl.parse(names + " + p12 + x")
+    longest = "x" + " + x" * ((MAX_LENGTH - 1) // 4)
+    longest += " " * (MAX_LENGTH - len(longest))  # exactly MAX_LENGTH characters
+    assert gl.parse(longest)(1.0) == (MAX_LENGTH - 1) // 4 + 1
+    with pytest.raises(gl.ExpressionError, match="too long"):
+        gl.parse(longest + " ")
 
 
 # -- the checks themselves --------------------------------------------------------------------
