@@ -311,6 +311,10 @@ def test_the_parsers_limits_are_exact():
     assert len(gl.parse(names + " + x").parameters) == 12
     with pytest.raises(gl.ExpressionError, match="too many parameters"):
         gl.parse(names + " + p12 + x")
+    signs = "-" * 38 + "x"  # a formula 40 levels deep (38 minus signs, x, the root)
+    assert gl.parse(signs)(1.0) == 1.0
+    with pytest.raises(gl.ExpressionError, match="nested too deeply"):
+        gl.parse("-" + signs)
     longest = "x" + " + x" * ((MAX_LENGTH - 1) // 4)
     longest += " " * (MAX_LENGTH - len(longest))  # exactly MAX_LENGTH characters
     assert gl.parse(longest)(1.0) == (MAX_LENGTH - 1) // 4 + 1
