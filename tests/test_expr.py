@@ -244,3 +244,9 @@ def test_fuzz_grammar_and_mutations(text, where, char):
         params = {p: 1.5 for p in f.parameters}
         with np.errstate(all="ignore"):
             f.evaluate(X, (0, 1), **params)
+
+
+@pytest.mark.parametrize("variable", ["2x", "a b", "", "x-y", "_x", 3, None])
+def test_the_variable_must_be_a_plain_name(variable):
+    with pytest.raises(gl.ExpressionError, match="plain name"):
+        gl.parse("x + 1", variable=variable)
