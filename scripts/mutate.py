@@ -97,6 +97,11 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/core/simplify.py", "if _is(b, -1):", "-1", "(1)",
      "x * -1 is still -x: x * 1 returned earlier, and the numbers-first rule turns x * -1 "
      "into -1 * x, which the rule for a = -1 makes -x"),
+    ("gradlab/show/expr.py", 'if node is not None and hasattr(node, "col_offset"):',
+     'node is not None and hasattr(node, "col_offset")',
+     "(node is not None or hasattr(node, 'col_offset'))",
+     "every caller of fail() passes an expression node or None, and expression nodes have "
+     "a column"),
     ("gradlab/compile/optimize.py", "if factor == -1.0:", "-1.0", "(1.0)",
      "a factor -1 is then applied as a multiplication by -1.0, which gives the same bits as Neg"),
     ("gradlab/compile/optimize.py", "depth + 1)", "depth + 1", "(depth - 1)",

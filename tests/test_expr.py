@@ -250,3 +250,11 @@ def test_fuzz_grammar_and_mutations(text, where, char):
 def test_the_variable_must_be_a_plain_name(variable):
     with pytest.raises(gl.ExpressionError, match="plain name"):
         gl.parse("x + 1", variable=variable)
+
+
+@pytest.mark.parametrize("text, caret", [("x << 2", 2), ("x & 1", 2), ("x @ x", 2), ("x % 2", 2),
+                                         ("x // 2", 2), ("not x", 0), ("~x", 0)])
+def test_operators_that_are_not_allowed_are_refused_with_a_caret(text, caret):
+    with pytest.raises(gl.ExpressionError) as err:
+        gl.parse(text)
+    assert err.value.position is not None and abs(err.value.position - caret) <= 2
