@@ -255,7 +255,7 @@ def _depth(node: ast.AST) -> int:
     """How deeply the formula nests. A chain such as ``a + b - c + d`` or ``a*b/c*d`` counts
     as one level however long it is (Python reads it as a left-leaning tree), so a flat
     sum of many terms is not mistaken for deep nesting; the length limit bounds it."""
-    deepest, stack = 1, [(node, 1)]  # the root alone is one level
+    deepest, stack = 0, [(node, 1)]
     while stack:
         current, level = stack.pop()
         deepest = max(deepest, level)
