@@ -102,6 +102,8 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "(node is not None or hasattr(node, 'col_offset'))",
      "every caller of fail() passes an expression node or None, and expression nodes have "
      "a column"),
+    ("gradlab/show/expr.py", "deepest, stack = 0, [(node, 1)]", "0", "(1)",
+     "the depth of any formula is at least 1, so starting the maximum at 1 changes nothing"),
     ("gradlab/compile/optimize.py", "if factor == -1.0:", "-1.0", "(1.0)",
      "a factor -1 is then applied as a multiplication by -1.0, which gives the same bits as Neg"),
     ("gradlab/compile/optimize.py", "depth + 1)", "depth + 1", "(depth - 1)",
