@@ -290,6 +290,10 @@ def test_ones_zeros_and_unconnected_gradients_have_the_right_shapes():
     ("x.real", 0, 6),
     ("2 * 1e13*x", 4, 4),           # the number that is too large
     ("  a.b", 2, 3),
+    ("x + ~x", 4, 1),               # a refused unary operator: the caret is under the sign
+    ("x + _", 4, 1),                # the last character of the text
+    ("x+sin", 2, 3),                # a name at the very end
+    ("sin(x) + _a", 9, 2),
 ])
 def test_parse_errors_point_at_the_right_characters(text, position, width):
     with pytest.raises(gl.ExpressionError) as info:
