@@ -258,3 +258,10 @@ def test_operators_that_are_not_allowed_are_refused_with_a_caret(text, caret):
     with pytest.raises(gl.ExpressionError) as err:
         gl.parse(text)
     assert err.value.position is not None and abs(err.value.position - caret) <= 2
+
+
+def test_tabs_are_spaces_and_control_characters_are_refused():
+    assert gl.parse("x\t+\t1")(2.0) == 3.0
+    for bad in ("x\x00", "x + \x07", "\x1bx"):
+        with pytest.raises(gl.ExpressionError, match="not allowed"):
+            gl.parse(bad)
