@@ -303,6 +303,14 @@ def test_parse_errors_point_at_the_right_characters(text, position, width):
     assert caret == "  " + " " * position + "^" * width
 
 
+def _message(text):
+    try:
+        gl.parse(text)
+    except gl.ExpressionError as err:
+        return str(err)
+    return ""
+
+
 def test_the_parsers_limits_are_exact():
     assert gl.parse("1e12*x")(1.0) == 1e12  # the largest number allowed
     with pytest.raises(gl.ExpressionError, match="too large"):
@@ -315,6 +323,10 @@ def test_the_parsers_limits_are_exact():
     assert len(gl.parse(names + " + x").parameters) == 12
     with pytest.raises(gl.ExpressionError, match="too many parameters"):
         gl.parse(names + " + p12 + x")
+    # brackets count one level each way: 40 open, one closed, two more open is 41 deep
+    with pytest.raises(gl.ExpressionError, match="nested brackets"):
+        gl.parse("(" * 40 + ")" + "((x")
+    assert "nested brackets" not in _message("(" * 40 + ")" + "(x")
     signs = "-" * 38 + "x"  # a formula 40 levels deep (38 minus signs, x, the root)
     assert gl.parse(signs)(1.0) == 1.0
     with pytest.raises(gl.ExpressionError, match="nested too deeply"):
