@@ -294,6 +294,9 @@ def test_ones_zeros_and_unconnected_gradients_have_the_right_shapes():
     ("x + _", 4, 1),                # the last character of the text
     ("x+sin", 2, 3),                # a name at the very end
     ("sin(x) + _a", 9, 2),
+    ("*x", 0, 1),                   # a syntax error at the first character
+    (")x", 0, 1),
+    ("x + (", 4, 1),                # and at the last
 ])
 def test_parse_errors_point_at_the_right_characters(text, position, width):
     with pytest.raises(gl.ExpressionError) as info:
