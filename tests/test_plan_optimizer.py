@@ -142,6 +142,21 @@ def test_derivatives_built_from_comparisons_stay_numbers():
     np.testing.assert_array_equal(got, [-1.0, 0.0, 1.0])
 
 
+def _values_and_gradients_match(x, cases, values, atol_value, atol_gradient):
+    """Each (build, reference): the plan's value, and its gradient of sum(y) against central
+    differences of the numpy reference, one element of x at a time."""
+    eps = 1e-6
+    for build, reference in cases:
+        y = build(x)
+        (g,) = gl.gradients(y, x)
+        with gl.Session() as session:
+            got_y, got_g = session.run([y, g], {x: values})
+        expected_g = np.array([(np.sum(reference(values + eps * e)) - np.sum(reference(values - eps * e)))
+                               / (2 * eps) for e in np.eye(values.size)])
+        np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=atol_value)
+        np.testing.assert_allclose(got_g, expected_g, rtol=1e-6, atol=atol_gradient)
+
+
 def test_sizes_known_only_when_the_plan_runs_combine_with_carried_factors():
     # With unknown shapes a mean's 1/n is a Size ratio, which becomes a constant only when
     # the plan is specialised for the fed shape; it then meets factors carried from
@@ -155,16 +170,7 @@ def test_sizes_known_only_when_the_plan_runs_combine_with_carried_factors():
         (lambda t: 2.0 * gl.reduce_mean(-t) - gl.reduce_mean(t * 0.5),
          lambda v: 2.0 * np.mean(-v) - np.mean(v * 0.5)),
     ]
-    for build, reference in cases:
-        y = build(x)
-        (g,) = gl.gradients(y, x)
-        with gl.Session() as session:
-            got_y, got_g = session.run([y, g], {x: values})
-        eps = 1e-6
-        expected_g = np.array([(reference(values + eps * e) - reference(values - eps * e)) / (2 * eps)
-                               for e in np.eye(values.size)])
-        np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(got_g, expected_g, rtol=1e-6, atol=1e-9)
+    _values_and_gradients_match(x, cases, values, atol_value=1e-14, atol_gradient=1e-9)
 
 
 def test_pulled_out_factors_and_constants_of_expanded_sums_keep_their_values():
@@ -184,12 +190,4 @@ def test_pulled_out_factors_and_constants_of_expanded_sums_keep_their_values():
         (lambda t: t + 2.0 * gl.size(t), lambda v: v + 2.0 * n),
         (lambda t: t - 3.0 * gl.size(t) / 2.0, lambda v: v - 1.5 * n),
     ]
-    for build, reference in cases:
-        y = build(x)
-        (g,) = gl.gradients(y, x)
-        with gl.Session() as session:
-            got_y, got_g = session.run([y, g], {x: values})
-        eps = 1e-6
-        slope = (reference(values + eps) - reference(values - eps)) / (2 * eps)
-        np.testing.assert_allclose(got_y, reference(values), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(got_g, slope, rtol=1e-6, atol=1e-8)
+    _values_and_gradients_match(x, cases, values, atol_value=1e-12, atol_gradient=1e-8)
