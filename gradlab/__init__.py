@@ -21,6 +21,7 @@ To learn how gradients are computed, read ``gradlab/core`` and nothing else.
 
 from .compile.plan import Plan
 from .core.autodiff import gradients
+from .core.forward import forward_gradients
 from .core.errors import (BudgetError, FeedError, GradlabError, NoGradientError, ShapeError,
                           UninitializedVariableError)
 from .core.evaluate import evaluate
@@ -56,6 +57,8 @@ from .frontend.summary import (histogram as histogram_summary, merge_all as merg
 
 from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
+from .frontend.jacobians import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
+from .frontend.newton import NewtonResult, newton
 from .frontend.session import InteractiveSession, Session, get_default_session
 from .frontend.variables import (Variable, constant_initializer, get_variable, global_variables,
                                  global_variables_initializer, glorot_uniform_initializer,
@@ -132,7 +135,8 @@ __all__ = [
     "DescentExplorer", "divide", "draw_graph", "elementwise_grad", "equal", "evaluate", "exp",
     "exp2", "expand_dims", "eye", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1",
     "Expression", "ExpressionError", "fabs", "FeedError", "fill", "flags", "float16", "float32",
-    "float64", "floor", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
+    "float64", "floor", "forward_gradients", "hessian", "hvp", "jacfwd", "jacobian", "jacrev",
+    "jvp", "newton", "NewtonResult", "vjp", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
     "get_default_graph", "get_default_session", "get_variable", "global_variables",
     "global_variables_initializer", "glorot_uniform_initializer", "grad", "grad_and_aux",
     "gradients", "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group",

@@ -91,13 +91,30 @@ def check(f, *arrays, order=2, rtol=1e-5, atol=1e-6):
             return
         directions = [RNG.uniform(-1, 1, a.shape) for a in arrays]
         hvp = gl.gradients(sum(gl.reduce_sum(g * d) for g, d in zip(grads, directions)), xs)
-        assert_static_facts_hold(built_list + grads + hvp, feed)
-        got2 = session.run(hvp, feed)
+        # forward mode: the tangents of the outputs along the directions (J v), and the
+        # tangent of the gradients (forward over reverse: the same Hessian-vector product)
+        jv = gl.forward_gradients(built_list, xs, [gl.constant(d) for d in directions])
+        hvp_forward = gl.forward_gradients(grads, xs, [gl.constant(d) for d in directions])
+        assert_static_facts_hold(built_list + grads + hvp + jv + hvp_forward, feed)
+        got2, got_jv, got2_forward = session.run([hvp, jv, hvp_forward], feed)
         eps = 1e-5
         up = session.run(grads, {x: a + eps * d for x, a, d in zip(xs, arrays, directions)})
         down = session.run(grads, {x: a - eps * d for x, a, d in zip(xs, arrays, directions)})
-        for h, u, dn in zip(got2, up, down):
+        for h, hf, u, dn in zip(got2, got2_forward, up, down):
             np.testing.assert_allclose(h, (u - dn) / (2 * eps), rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(hf, h, rtol=1e-9, atol=1e-10)
+        moved_up = f(*[a + eps * d for a, d in zip(arrays, directions)])
+        moved_down = f(*[a - eps * d for a, d in zip(arrays, directions)])
+        moved_up = moved_up if isinstance(moved_up, (list, tuple)) else [moved_up]
+        moved_down = moved_down if isinstance(moved_down, (list, tuple)) else [moved_down]
+        for t, e, mu, md in zip(got_jv, expected_list, moved_up, moved_down):
+            assert np.shape(t) == np.shape(e)
+            np.testing.assert_allclose(t, (np.asarray(mu) - np.asarray(md)) / (2 * eps),
+                                       rtol=1e-5, atol=1e-6)
+        # the two modes are transposes: <w, J v> = <J^T w, v>
+        forward_pairing = sum(np.sum(w * t) for w, t in zip(weights, got_jv))
+        reverse_pairing = sum(np.sum(g * d) for g, d in zip(got, directions))
+        np.testing.assert_allclose(forward_pairing, reverse_pairing, rtol=1e-9, atol=1e-10)
 
 
 # -- fixed cases: (name, function, input shapes, keyword options for the inputs) -------------

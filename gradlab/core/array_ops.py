@@ -56,8 +56,10 @@ def _index_add(g: Any, like: Any, index: tuple) -> np.ndarray:
 
 
 defop("GetItem", lambda x, index: np.array(x[index]),
-      (lambda g, out, x, index: index_add(g, x, index),), shape=_index_shape)
+      (lambda g, out, x, index: index_add(g, x, index),), shape=_index_shape,
+      tangents=(lambda t, out, x, index: apply("GetItem", t, index=index),))
 defop("IndexAdd", _index_add, (lambda g, out, r, like, index: getitem(g, index), None),
+      tangents=(lambda t, out, r, like, index: index_add(t, like, index), None),
       shape=lambda inputs, attrs: (inputs[1].shape, inputs[1].skey), shape_inputs=(1,))
 
 
@@ -162,8 +164,12 @@ def _concat_part_rule(g: Tensor, out: Tensor, whole: Tensor, a: Tensor, b: Tenso
 defop("Concat", lambda a, b, axis: np.concatenate([a, b], axis),
       (lambda g, out, a, b, axis: apply("ConcatPart", g, a, b, axis=axis, part=0),
        lambda g, out, a, b, axis: apply("ConcatPart", g, a, b, axis=axis, part=1)),
+      tangents=(lambda t, out, a, b, axis: concat(t, zeros_like(b), axis),
+                lambda t, out, a, b, axis: concat(zeros_like(a), t, axis)),
       shape=_concat_shape)
 defop("ConcatPart", _concat_part, (_concat_part_rule, None, None),
+      tangents=(lambda t, out, g, a, b, axis, part:
+                apply("ConcatPart", t, a, b, axis=axis, part=part), None, None),
       shape=lambda inputs, attrs: (inputs[1 + attrs["part"]].shape, inputs[1 + attrs["part"]].skey),
       shape_inputs=(1, 2))
 
@@ -181,7 +187,7 @@ def concat(a: Any, b: Any, axis: int = 0) -> Tensor:
 # ---------------------------------------------------------------------------
 
 
-def _prod_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+def _prod_partials(out: Tensor, x: Tensor, axis: Any) -> Tensor:
     # d/dx_i of prod(x) is the product of the *other* elements. Dividing out/x_i says
     # that in one step but fails at a zero, so zeros are counted: with no zero it is
     # out/x_i; with one zero only that element gets the product of the others; with
@@ -190,22 +196,36 @@ def _prod_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> 
     nonzero = where(zero, 1.0, x)
     others = broadcast_like(apply("Prod", nonzero, axis=axis, keepdims=True), x)
     zeros = broadcast_like(reduce_sum(where(zero, 1.0, 0.0), axis, keepdims=True), x)
-    local = where(equal(zeros, 0.0), others / nonzero,
-                  where(equal(zeros, 1.0), where(zero, others, 0.0), 0.0))
-    return _unreduce(g, x, axis, keepdims) * local
+    return where(equal(zeros, 0.0), others / nonzero,
+                 where(equal(zeros, 1.0), where(zero, others, 0.0), 0.0))
 
 
-def _extreme_rule(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
-    # The gradient goes to the element(s) equal to the result; a tie shares it equally.
-    full = out if keepdims or axis is None else apply("ExpandDims", out, axis=axis)
+def _extreme_partials(out: Tensor, x: Tensor, axis: Any) -> Tensor:
+    # The result moves with the element(s) equal to it; a tie shares equally.
+    full = out if out.attrs["keepdims"] or axis is None else apply("ExpandDims", out, axis=axis)
     hit = where(equal(x, broadcast_like(full, x)), 1.0, 0.0)
     count = broadcast_like(reduce_sum(hit, axis, keepdims=True), x)
-    return _unreduce(g, x, axis, keepdims) * (hit / count)
+    return hit / count
 
 
-for _name, _numpy in (("Prod", np.prod), ("Max", np.max), ("Min", np.min)):
+def _reduction_rules(partials: Any) -> tuple[tuple, tuple]:
+    """Reverse and forward rules of a reduction whose partial derivatives (one per
+    element of x, of x's shape) are ``partials(out, x, axis)``: reverse mode spreads g
+    over the reduced axes and scales it; forward mode scales t and sums it."""
+    def reverse(g: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+        return _unreduce(g, x, axis, keepdims) * partials(out, x, axis)
+
+    def forward(t: Tensor, out: Tensor, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+        return reduce_sum(t * partials(out, x, axis), axis, keepdims)
+
+    return (reverse,), (forward,)
+
+
+for _name, _numpy, _partials in (("Prod", np.prod, _prod_partials), ("Max", np.max, _extreme_partials),
+                                 ("Min", np.min, _extreme_partials)):
+    _reverse, _forward = _reduction_rules(_partials)
     defop(_name, lambda x, axis, keepdims, _f=_numpy: _f(x, axis=axis, keepdims=keepdims),
-          (_prod_rule if _name == "Prod" else _extreme_rule,), shape=_static(_reduce_shape))
+          _reverse, tangents=_forward, shape=_static(_reduce_shape))
 
 
 def _reduction(name: str, x: Any, axis: Any, keepdims: bool) -> Tensor:
@@ -237,6 +257,7 @@ def _cumsum_rule(g: Tensor, out: Tensor, x: Tensor, axis: int) -> Tensor:
 
 
 defop("Cumsum", lambda x, axis: np.cumsum(x, axis=axis), (_cumsum_rule,),
+      tangents=(lambda t, out, x, axis: cumsum(t, axis),),
       shape=lambda inputs, attrs: (inputs[0].shape, inputs[0].skey))
 
 
@@ -309,11 +330,13 @@ def _gather_add(g: Any, indices: Any, like: Any, axis: int) -> np.ndarray:
 defop("Gather", lambda params, indices, axis: np.take(params, np.asarray(indices).astype(np.intp),
                                                       axis=axis),
       (lambda g, out, params, indices, axis: apply("GatherAdd", g, indices, params, axis=axis),
-       None), shape=_gather_shape, choosers=(1,))
+       None), shape=_gather_shape, choosers=(1,),
+      tangents=(lambda t, out, params, indices, axis: apply("Gather", t, indices, axis=axis), None))
 defop("GatherAdd", _gather_add,
       (lambda g, out, r, indices, like, axis: apply("Gather", g, indices, axis=axis), None, None),
       shape=lambda inputs, attrs: (inputs[2].shape, inputs[2].skey), shape_inputs=(2,),
-      choosers=(1,))
+      choosers=(1,), tangents=(lambda t, out, r, indices, like, axis:
+                               apply("GatherAdd", t, indices, like, axis=axis), None, None))
 
 
 def gather(params: Any, indices: Any, axis: int = 0) -> Tensor:
@@ -338,11 +361,13 @@ def _put_along(g: Any, order: Any, like: Any, axis: int) -> np.ndarray:
 
 defop("TakeAlong", lambda x, order, axis: np.take_along_axis(x, order, axis),
       (lambda g, out, x, order, axis: apply("PutAlong", g, order, x, axis=axis), None),
-      shape=lambda inputs, attrs: (inputs[1].shape, inputs[1].skey), choosers=(1,))
+      shape=lambda inputs, attrs: (inputs[1].shape, inputs[1].skey), choosers=(1,),
+      tangents=(lambda t, out, x, order, axis: apply("TakeAlong", t, order, axis=axis), None))
 defop("PutAlong", _put_along,
       (lambda g, out, r, order, like, axis: apply("TakeAlong", g, order, axis=axis), None, None),
       shape=lambda inputs, attrs: (inputs[2].shape, inputs[2].skey), shape_inputs=(2,),
-      choosers=(1,))
+      choosers=(1,), tangents=(lambda t, out, r, order, like, axis:
+                               apply("PutAlong", t, order, like, axis=axis), None, None))
 
 
 def sort(x: Any, axis: int = -1) -> Tensor:
@@ -373,7 +398,8 @@ def _squeeze_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
 
 
 defop("Squeeze", lambda x, axis: np.squeeze(x, axis),
-      (lambda g, out, x, axis: apply("ReshapeLike", g, x),), shape=_squeeze_shape)
+      (lambda g, out, x, axis: apply("ReshapeLike", g, x),), shape=_squeeze_shape,
+      tangents=(lambda t, out, x, axis: apply("Squeeze", t, axis=axis),))
 
 
 def _broadcast_to_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
@@ -389,7 +415,8 @@ def _broadcast_to_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
 
 
 defop("BroadcastTo", lambda x, shape: np.array(np.broadcast_to(x, shape)),
-      (lambda g, out, x, shape: sum_to_like(g, out, x),), shape=_broadcast_to_shape)
+      (lambda g, out, x, shape: sum_to_like(g, out, x),), shape=_broadcast_to_shape,
+      tangents=(lambda t, out, x, shape: apply("BroadcastTo", t, shape=shape),))
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
@@ -452,7 +479,8 @@ def _einsum_rule(which: int) -> Any:
 
 
 defop("Einsum", lambda a, b, spec: np.einsum(spec, a, b), (_einsum_rule(0), _einsum_rule(1)),
-      shape=_einsum_shape)
+      shape=_einsum_shape, tangents=(lambda t, out, a, b, spec: einsum2(spec, t, b),  # bilinear,
+                                     lambda t, out, a, b, spec: einsum2(spec, a, t)))  # as a*b
 
 
 def einsum2(spec: str, a: Any, b: Any) -> Tensor:
@@ -487,8 +515,14 @@ def _det_rule(g: Tensor, out: Tensor, x: Tensor) -> Tensor:
     return scale * matrix_transpose(inv(x))
 
 
-defop("MatrixInverse", np.linalg.inv, (_inv_rule,), shape=_square_matrix_shape)
-defop("Det", np.linalg.det, (_det_rule,),
+def _det_tangent(t: Tensor, out: Tensor, x: Tensor) -> Tensor:
+    # d det(X) = det(X) trace(X^-1 dX), and trace(A B) = sum(A^T * B).
+    return out * reduce_sum(matrix_transpose(inv(x)) * t, (-2, -1))
+
+
+defop("MatrixInverse", np.linalg.inv, (_inv_rule,), shape=_square_matrix_shape,
+      tangents=(lambda t, out, x: -matmul(matmul(out, t), out),))  # d(X^-1) = -X^-1 dX X^-1
+defop("Det", np.linalg.det, (_det_rule,), tangents=(_det_tangent,),
       shape=lambda inputs, attrs: _square_matrix_shape(inputs, attrs, det=True))
 
 

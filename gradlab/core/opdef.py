@@ -33,6 +33,11 @@ class OpDef:
     grads:         one rule per input, ``rule(g, out, *inputs, **attrs)``; an entry
                    of ``None`` means that input is not differentiated (a condition,
                    a shape). ``grads=None`` means the op has no gradient rule at all.
+    tangents:      forward mode's rules, one per input, ``rule(t, out, *inputs, **attrs)``:
+                   how a small change ``t`` of that input changes the output (J_i t,
+                   where the reverse rule computes J_i^T g). Forward mode adds the
+                   contributions of all inputs. ``None`` entries and ``tangents=None``
+                   mean the same as for ``grads``.
     broadcasting:  the op broadcasts its inputs like a numpy ufunc. Its rules may
                    receive a ``g`` smaller than the output, and the engine reduces
                    their results to each input's shape.
@@ -48,6 +53,7 @@ class OpDef:
     name: str
     forward: Callable | None
     grads: tuple | None = None
+    tangents: tuple | None = None
     broadcasting: bool = False
     shape: Callable | None = None
     shape_inputs: tuple[int, ...] = ()
@@ -60,7 +66,12 @@ OPS: dict[str, OpDef] = {}
 
 
 def defop(name: str, forward: Callable | None, grads: tuple | None = None, **kw: Any) -> OpDef:
-    """Add an op to the table (see :class:`OpDef` for the fields)."""
+    """Add an op to the table (see :class:`OpDef` for the fields).
+
+    An op whose inputs are all left out of reverse mode (every ``grads`` entry is
+    ``None``: a comparison, a shape) is left out of forward mode too."""
+    if "tangents" not in kw and grads is not None and all(rule is None for rule in grads):
+        kw["tangents"] = grads
     op = OpDef(name, forward, grads, **kw)
     OPS[name] = op
     return op

@@ -205,7 +205,10 @@ def named(t: Tensor, name: str | None) -> Tensor:
 
 
 def _elementwise(name: str, forward: Callable, *grads: Callable | None, **kw: Any) -> Callable:
-    op = defop(name, forward, grads, broadcasting=True, **kw)
+    # One rule serves both modes. An elementwise op's output i depends on input i alone,
+    # so its Jacobian is diagonal, and a diagonal matrix is its own transpose: J^T g and
+    # J t are the same line with g or t in it ("sin: g * cos(x)" and "sin: t * cos(x)").
+    op = defop(name, forward, grads, tangents=grads, broadcasting=True, **kw)
     arity = len(grads)
 
     def build(*args: Any, name: str | None = None) -> Tensor:
@@ -386,7 +389,7 @@ def _cast_rule(g: Tensor, out: Tensor, x: Tensor, dtype: str) -> Tensor:
     return cast(g, x.dtype)
 
 
-defop("Cast", _cast, (_cast_rule,),
+defop("Cast", _cast, (_cast_rule,), tangents=(lambda t, out, x, dtype: cast(t, dtype),),
       shape=lambda inputs, attrs: (inputs[0].shape, inputs[0].skey),
       dtype=lambda attrs: attrs["dtype"])
 
@@ -407,6 +410,7 @@ defop(
     "SumToLike",
     _sum_to_like,
     (lambda g, out, r, o, a: sum_to_like(broadcast_like(g, o), o, r), None, None),
+    tangents=(lambda t, out, r, o, a: sum_to_like(t, o, a), None, None),  # it is linear in r
     shape=_like(2),
     shape_inputs=(2,),  # a is read for its shape; out's dtype takes part (1.0 becomes float32)
 )
@@ -414,13 +418,15 @@ defop(
     "BroadcastLike",
     _broadcast_like,
     (lambda g, out, t, u: sum_to_like(g, out, t), None),
+    tangents=(lambda t, out, x, u: broadcast_like(t, u), None),
     shape=_broadcast_like_shape,  # (u's dtype takes part, as in the numpy kernel)
 )
 defop("OnesLike", np.ones_like, (None,), shape=_like(0))  # of its input's shape and dtype
 defop("ZerosLike", np.zeros_like, (None,), shape=_like(0))
 defop("Size", _size, (None,), shape_inputs=(0,))
 defop("ReshapeLike", lambda t, like: np.reshape(t, np.shape(like)),
-      (lambda g, out, t, like: reshape_like(g, t), None), shape=_like(1), shape_inputs=(1,))
+      (lambda g, out, t, like: reshape_like(g, t), None), shape=_like(1), shape_inputs=(1,),
+      tangents=(lambda t, out, x, like: reshape_like(t, like), None))
 
 
 def sum_to_like(r: Tensor, out: Tensor, a: Tensor) -> Tensor:
@@ -469,6 +475,7 @@ defop(
     "Sum",
     lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
     (lambda g, out, x, axis, keepdims: _unreduce(g, x, axis, keepdims),),
+    tangents=(lambda t, out, x, axis, keepdims: apply("Sum", t, axis=axis, keepdims=keepdims),),
     shape=_static(_reduce_shape),
 )
 defop(
@@ -476,18 +483,21 @@ defop(
     lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
     (lambda g, out, x, axis, keepdims:
         _unreduce(g, x, axis, keepdims) * (size(out) / size(x)),),
+    tangents=(lambda t, out, x, axis, keepdims: apply("Mean", t, axis=axis, keepdims=keepdims),),
     shape=_static(_reduce_shape),
 )
 defop(
     "ExpandDims",
     lambda g, axis: np.expand_dims(g, axis),
     (lambda g, out, x, axis: reshape_like(g, x),),
+    tangents=(lambda t, out, x, axis: apply("ExpandDims", t, axis=axis),),
     shape=_static(_expand_dims_shape),
 )
 defop(
     "Reshape",
     lambda x, shape: np.reshape(x, shape),
     (lambda g, out, x, shape: reshape_like(g, x),),
+    tangents=(lambda t, out, x, shape: apply("Reshape", t, shape=shape),),
     shape=_static(_reshape_shape),
 )
 defop(
@@ -495,12 +505,14 @@ defop(
     lambda x, perm=None: np.transpose(x, perm),
     (lambda g, out, x, perm=None:
         transpose(g, None if perm is None else tuple(np.argsort(perm).tolist())),),
+    tangents=(lambda t, out, x, perm=None: transpose(t, perm),),
     shape=_static(_transpose_shape),
 )
 defop(
     "MatrixTranspose",
     lambda x: np.swapaxes(x, -1, -2),
     (lambda g, out, x: matrix_transpose(g),),
+    tangents=(lambda t, out, x: matrix_transpose(t),),
     shape=_static(_matrix_transpose_shape),
 )
 def _at_least_2d(x: Any, side: str) -> np.ndarray:
@@ -524,6 +536,7 @@ defop(
     "AtLeast2D",
     _at_least_2d,
     (lambda g, out, x, side: reshape_like(g, x),),
+    tangents=(lambda t, out, x, side: apply("AtLeast2D", t, side=side),),
     shape=_at_least_2d_shape,
 )
 
@@ -547,7 +560,8 @@ def _matmul_grad_b(g: Tensor, out: Tensor, a: Tensor, b: Tensor) -> Tensor:
     return reshape_like(_sum_batch(matmul(matrix_transpose(A), G), B), b)  # a^T @ g
 
 
-defop("MatMul", np.matmul, (_matmul_grad_a, _matmul_grad_b), shape=_static(_matmul_shape))
+defop("MatMul", np.matmul, (_matmul_grad_a, _matmul_grad_b), shape=_static(_matmul_shape),
+      tangents=(lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)))
 
 
 def _sum_batch(r: Tensor, like: Tensor) -> Tensor:

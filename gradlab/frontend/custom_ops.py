@@ -24,6 +24,7 @@ def _check_shape(r: Any, out: Any, op_name: str, index: int, node_name: str, ori
 
 
 defop("CheckGradientShape", _check_shape, (lambda g, out, r, like, **attrs: g, None),
+      tangents=(lambda t, out, r, like, **attrs: t, None),
       broadcasting=True, shape_inputs=(1,))  # the output is r; `like` is read for its shape
 
 BUILTIN_OPS = frozenset(OPS)
@@ -72,7 +73,8 @@ def register_op(name: str, forward: Callable, grads: Sequence[Callable | None] |
 
     ``forward`` computes the op with numpy. ``grads`` holds one rule per input,
     ``rule(g, out, *inputs) -> gradient``, written with gradlab ops so that it can
-    itself be differentiated (then f'' needs no extra rule). Leave ``grads`` out
+    itself be differentiated (then f'' needs no extra rule). The same rules serve
+    forward mode (``gl.jvp``, ``gl.jacfwd``): an elementwise op's Jacobian is diagonal. Leave ``grads`` out
     for an op that cannot be differentiated; asking for its gradient then raises
     :class:`~gradlab.NoGradientError` naming the op and your line.
 
@@ -84,7 +86,9 @@ def register_op(name: str, forward: Callable, grads: Sequence[Callable | None] |
     if grads is not None:
         grads = tuple(None if rule is None else _checked(rule, name, i) for i, rule in enumerate(grads))
         arity = len(grads)
-    op = defop(name, forward, grads, broadcasting=True)
+    # The op is elementwise, so its Jacobian is diagonal and the same rules serve forward
+    # mode: jvp, jacfwd and hessian work on it with no more code (see core/ops.py).
+    op = defop(name, forward, grads, tangents=grads, broadcasting=True)
 
     def build(*args: Any) -> Tensor:
         if len(args) != arity:

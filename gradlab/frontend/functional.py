@@ -199,6 +199,17 @@ class _Traced:
             outputs, unpack = self.build(result, wrt)
         return placeholders, outputs, unpack
 
+    def plan(self, *args: Any, **kwargs: Any) -> Any:
+        """The compiled plan that a call with these arguments runs (``len(plan)`` is its
+        number of steps; ``print(plan)`` lists them)."""
+        key = self._key(args, kwargs)
+        trace = self.traces.get(key) or self._trace(args, kwargs)
+        self.traces.setdefault(key, trace)
+        placeholders, outputs, _ = trace
+        leaves = flatten((args, kwargs))[0]
+        feed = {p: _as_array(leaves[path], "an argument") for path, p in placeholders.items()}
+        return self.session.plan(outputs, feed)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs and all(type(a) is np.ndarray and a.dtype.kind == "f" for a in args):
             key: Any = tuple((a.shape, a.dtype.str) for a in args)  # the common case, quickly

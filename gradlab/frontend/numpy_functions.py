@@ -350,10 +350,12 @@ def broadcast_to(array: Any, shape: Any, subok: bool = False) -> Tensor:
 
 
 def _join(tensors: list[Tensor], axis: int) -> Tensor:
-    result = tensors[0]
-    for t in tensors[1:]:
-        result = ax.concat(result, t, axis)
-    return result
+    # Concat joins two arrays; many are joined as a balanced tree, so that each element
+    # is copied about log2(n) times, not up to n times as a left-to-right chain would.
+    if len(tensors) == 1:
+        return tensors[0]
+    half = len(tensors) // 2
+    return ax.concat(_join(tensors[:half], axis), _join(tensors[half:], axis), axis)
 
 
 def _sequence(arrays: Any, name: str) -> list[Tensor]:
