@@ -9,7 +9,9 @@ Reading order, about an afternoon:
                      one blackboard line each (``sin: g * cos(x)``).
 5. :mod:`.autodiff`  reverse mode: ``gradients(ys, xs)`` walks the graph backwards and
                      builds *new nodes*, so gradients of gradients need nothing new.
-6. :mod:`.evaluate`  the reference evaluator: runs a graph node by node with numpy.
+6. :mod:`.forward`   forward mode: ``forward_gradients(ys, xs, tangents)`` walks the graph
+                     forwards with each op's tangent rule (dual numbers, as nodes).
+7. :mod:`.evaluate`  the reference evaluator: runs a graph node by node with numpy.
 
 The core imports numpy and nothing else; the layers above it (``compile``,
 ``frontend``, ``show``, ``widgets``) import it, never the other way round.

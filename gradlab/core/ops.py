@@ -14,6 +14,11 @@ gradient of ``sin(x)`` is the ordinary node ``cos(x)``, which has its own rule,
 so differentiating again needs nothing new. Read the rules as blackboard math:
 ``sin: g * cos(x)``, ``exp: g * out``, ``sqrt: g / (2 * out)``.
 
+Forward mode (:mod:`gradlab.core.forward`) has a **tangent rule** per input beside
+each reverse rule: ``rule(t, out, *inputs)`` gives the change of the output when that
+input changes by ``t`` (``matmul: t @ b`` and ``a @ t``; ``sum: sum(t)``). For an
+elementwise op the two rules are one and the same line (see :func:`_elementwise`).
+
 Broadcasting is handled once, by the engine, not by each rule: ``g`` may be
 *smaller* than the output it belongs to (a scalar ``1`` stands for "ones of y's
 shape"), and for broadcasting ops the engine reduces each rule's result back to
