@@ -46,6 +46,7 @@ from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expa
                               reduce_mean, reduce_min, reduce_prod, reduce_sum, rsqrt, shape,
                               squared_difference, squeeze, stack, tile, to_double, to_float,
                               to_int32, to_int64, truediv, unstack)
+from .frontend.tf_ops import Dimension, TensorShape
 from .frontend.tf_ops import range_ as range  # noqa: A004  (TF1's tf.range)
 from .frontend.tf_ops import slice_ as slice  # noqa: A004  (TF1's tf.slice)
 from .frontend.tf_ops import (boolean_mask, count_nonzero, cumsum, hessians, identity, matmul, no_op, norm,
@@ -57,6 +58,7 @@ from .frontend.summary import (histogram as histogram_summary, merge_all as merg
 
 from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
+from .frontend.tf_control_flow import case, cond, while_loop
 from .frontend.jacobians import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
 from .frontend.newton import NewtonResult, newton
 from .frontend.session import InteractiveSession, Session, get_default_session
@@ -116,8 +118,6 @@ _OUT_OF_SCOPE = {
     "data": "input pipelines (feed numpy arrays with feed_dict instead)",
     "contrib": "contrib modules", "estimator": "estimators", "keras": "Keras layers",
     "layers": "layer libraries (build layers with matmul and Variables)",
-    "cond": "graph control flow (tf.cond, tf.while_loop)",
-    "while_loop": "graph control flow (tf.cond, tf.while_loop)",
     "device": "devices and distributed execution", "distribute": "distributed execution",
     "FIFOQueue": "queues", "RandomShuffleQueue": "queues", "image": "image ops",
     "io": "file readers", "gfile": "file readers",
@@ -136,7 +136,7 @@ __all__ = [
     "exp2", "expand_dims", "eye", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1",
     "Expression", "ExpressionError", "fabs", "FeedError", "fill", "flags", "float16", "float32",
     "float64", "floor", "forward_gradients", "hessian", "hvp", "jacfwd", "jacobian", "jacrev",
-    "jvp", "newton", "NewtonResult", "vjp", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
+    "jvp", "newton", "Dimension", "TensorShape", "case", "cond", "while_loop", "NewtonResult", "vjp", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
     "get_default_graph", "get_default_session", "get_variable", "global_variables",
     "global_variables_initializer", "glorot_uniform_initializer", "grad", "grad_and_aux",
     "gradients", "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group",

@@ -174,6 +174,30 @@ def node_budget(limit: int, message: str) -> Iterator[None]:
         _budget.message = outer_message
 
 
+class _Recording(threading.local):
+    def __init__(self) -> None:
+        self.sets: list[set] = []
+
+
+_recording = _Recording()
+
+
+@contextmanager
+def recording() -> Iterator[set]:
+    """Collect every node made inside the block, in the set it yields.
+
+    This is how a ``cond`` or ``while_loop`` finds its branch or body: the nodes
+    made while the branch function ran belong to it; any other node it reads comes
+    from outside. Recordings nest: an inner branch's nodes belong to the outer one too.
+    """
+    made: set = set()
+    _recording.sets.append(made)
+    try:
+        yield made
+    finally:
+        _recording.sets.pop()
+
+
 def get_default_graph() -> Graph:
     """The graph new nodes are added to."""
     return _graph_stack.stack[-1] if _graph_stack.stack else _graph_stack.default
@@ -279,6 +303,8 @@ class Tensor:
         setattr_(self, "graph", graph)
         graph.node_count += 1
         graph.nodes[self.name] = self
+        for made in _recording.sets:
+            made.add(self)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("gradlab tensors are immutable: build a new node instead")

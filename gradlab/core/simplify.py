@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .errors import ShapeError
-from .graph import Tensor, broadcast_key, broadcast_static
+from .graph import Tensor, broadcast_key, broadcast_static, toposort
 from .opdef import OPS, OpDef, as_tensor, const_value, constant, same_key, scalar_value
 
 
@@ -83,6 +83,21 @@ def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
     except ShapeError as err:
         raise ShapeError(f"{name}: {err}") from None
     return Tensor(op, inputs, attrs, _promote(op, inputs, attrs), shape, key)
+
+
+def rebuild(outputs: list[Tensor], mapping: dict[Tensor, Tensor]) -> list[Tensor]:
+    """The same computation with some nodes replaced: every node between ``mapping``'s
+    keys and ``outputs`` is built again on the replacements (``mapping`` maps old
+    nodes to new ones; untouched nodes are kept as they are)."""
+    new: dict[Tensor, Tensor] = dict(mapping)
+    for node in toposort(outputs, stop=set(mapping)):
+        if node in new:
+            continue
+        if not node.inputs or not any(new.get(i, i) is not i for i in node.inputs):
+            new[node] = node
+            continue
+        new[node] = apply(node.op.name, *(new.get(i, i) for i in node.inputs), **node.attrs)
+    return [new.get(t, t) for t in outputs]
 
 
 def _no_rewrite(*inputs: Tensor, **attrs: Any) -> None:

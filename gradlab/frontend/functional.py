@@ -34,9 +34,11 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..core.autodiff import gradients
+from ..core.control_flow import concrete_value, trace_values
+from ..core.evaluate import evaluate
 from ..core.graph import Graph, Tensor, toposort
 from ..core.ops import as_tensor, placeholder
-from ..core.simplify import apply
+from ..core.simplify import rebuild
 from .session import Session
 
 # ---------------------------------------------------------------------------
@@ -107,19 +109,6 @@ def _normalize_argnums(argnum: Any, argnums: Any) -> tuple[tuple[int, ...], bool
 # ---------------------------------------------------------------------------
 
 
-def _substitute(outputs: list[Tensor], mapping: dict[Tensor, Tensor]) -> list[Tensor]:
-    """The same computation with some nodes replaced (placeholders by real inputs)."""
-    new: dict[Tensor, Tensor] = dict(mapping)
-    for node in toposort(outputs, stop=set(mapping)):
-        if node in new:
-            continue
-        if not node.inputs or not any(new.get(i, i) is not i for i in node.inputs):
-            new[node] = node
-            continue
-        new[node] = apply(node.op.name, *(new.get(i, i) for i in node.inputs), **node.attrs)
-    return [new.get(t, t) for t in outputs]
-
-
 class _Traced:
     """``f`` wrapped so that calls run a cached plan of ``build(inputs, f(*args))``."""
 
@@ -128,6 +117,8 @@ class _Traced:
         self.graph = Graph()
         self.session = Session(self.graph)
         self.traces: dict[Any, Any] = {}
+        self.asks = False
+        """f asked for the truth value of a tensor (an `if` on x): it is traced on every call."""
 
     def _key(self, args: tuple, kwargs: dict) -> tuple:
         leaves, structure = flatten((args, kwargs))
@@ -186,8 +177,17 @@ class _Traced:
             t_args, t_kwargs = unflatten(structure, stand_ins)
             wrt = [(flatten(args[i])[1], [placeholders[p] for p in spans[i % len(args)]])
                    for i in self.argnums]
+            # The placeholders carry the call's values while f runs, so that an `if` on a
+            # tensor has an answer (see gradlab.core.control_flow).
+            values = {}
+            for path, p in placeholders.items():
+                leaf = leaves[path]
+                value = concrete_value(leaf) if isinstance(leaf, Tensor) else _as_array(leaf, "")
+                if value is not None:
+                    values[p] = np.asarray(value, dtype=p.dtype)
             try:
-                result = self.f(*t_args, **t_kwargs)
+                with trace_values(values) as known:
+                    result = self.f(*t_args, **t_kwargs)
             except TypeError as err:
                 lists = [i for i, a in enumerate(args) if isinstance(a, (list, tuple))
                          and a and all(isinstance(v, (int, float)) for v in a)]
@@ -197,15 +197,18 @@ class _Traced:
                                 "gl.grad reads as separate arguments in a list, as autograd and "
                                 "JAX do; pass np.array([...]) to give one array)") from None
             outputs, unpack = self.build(result, wrt)
-        return placeholders, outputs, unpack
+        if known.asked:
+            self.asks = True
+        return placeholders, outputs, unpack, known.asked
 
     def plan(self, *args: Any, **kwargs: Any) -> Any:
         """The compiled plan that a call with these arguments runs (``len(plan)`` is its
         number of steps; ``print(plan)`` lists them)."""
         key = self._key(args, kwargs)
         trace = self.traces.get(key) or self._trace(args, kwargs)
-        self.traces.setdefault(key, trace)
-        placeholders, outputs, _ = trace
+        if not trace[3]:
+            self.traces.setdefault(key, trace)
+        placeholders, outputs, _, _ = trace
         leaves = flatten((args, kwargs))[0]
         feed = {p: _as_array(leaves[path], "an argument") for path, p in placeholders.items()}
         return self.session.plan(outputs, feed)
@@ -217,28 +220,37 @@ class _Traced:
         else:
             key = self._key(args, kwargs)
             leaves = flatten((args, kwargs))[0]
-        trace = self.traces.get(key)
+        trace = None if self.asks else self.traces.get(key)
         if trace is None:
             trace = self._trace(args, kwargs)
             own = set(trace[0].values())
             # An f that closes over a value another trace is building (an outer grad's x)
-            # has that trace's placeholder in its graph. Such a trace is never reused.
+            # has that trace's placeholder in its graph. Such a trace is never reused, and
+            # neither is one whose graph depends on the values (an `if` on x).
             foreign = any(n.op.name == "Placeholder" and n not in own for n in toposort(trace[1]))
-            if not foreign:
+            if not foreign and not trace[3]:
                 self.traces[key] = trace
         else:
             foreign = False
-        placeholders, outputs, unpack = trace
+        placeholders, outputs, unpack, asked = trace
         if foreign or any(isinstance(leaf, Tensor) for leaf in leaves):
             # Build nodes in the caller's graph (grad of grad, or a closure over an outer
             # trace) instead of running a plan.
             mapping = {p: as_tensor(leaves[path]) if isinstance(leaves[path], Tensor)
                        else as_tensor(_as_array(leaves[path], "an argument"))
                        for path, p in placeholders.items()}
-            return unpack(_substitute(outputs, mapping))
+            return unpack(rebuild(outputs, mapping))
         feed = {p: leaves[path] if type(leaves[path]) is np.ndarray else _as_array(leaves[path], "an argument")
                 for path, p in placeholders.items()}
+        if asked:  # a graph for this call only: run it plainly rather than compile a plan
+            return unpack([_plain(v) for v in evaluate(outputs, feed)])
         return unpack(self.session.run(outputs, feed))
+
+
+def _plain(value: Any) -> Any:
+    """A value as Session.run returns it (a 0-d array as a numpy scalar)."""
+    value = np.asarray(value)
+    return value[()] if value.ndim == 0 else value
 
 
 def _builder(has_aux: bool, single: bool) -> Callable:

@@ -91,17 +91,21 @@ def _evaluate(outputs: list[Tensor], nodes: list[Tensor], feed: dict,
     if adjoints:
         if len(outputs) != 1:
             raise ValueError("adjoints are d(output)/d(node): give exactly one output tensor")
-        fetches.append(gradients(outputs[0], runnable))
+        # only floating point nodes have adjoints (a condition x > 0, a count: none)
+        smooth = [n for n in runnable if n.dtype.kind == "f"]
+        fetches.append(gradients(outputs[0], smooth))
     with np.errstate(all="ignore"):
         results = Session().run(fetches, feed)
     values = dict(zip(runnable, results[0]))
     if adjoints:
-        grads = dict(zip(runnable, results[1]))
+        grads = dict(zip(smooth, results[1]))
     return values, grads
 
 
 def _short(value: Any) -> str:
-    """A number as a teacher would write it; arrays by their shape."""
+    """A number as a teacher would write it; arrays by their shape; "—" for no value."""
+    if value is None:
+        return "—"
     array = np.asarray(value)
     if array.size == 1:
         number = float(array.reshape(()))
@@ -207,7 +211,7 @@ def draw_graph(tensors: Any, feed_dict: dict | None = None, adjoints: bool = Fal
         if node in values:
             text += f"\n= {_short(values[node])}"
         if node in grads:
-            text += f"\ngrad {_short(grads[node])}"
+            text += f"\ngrad {_short(grads.get(node))}"
         leaf = not node.inputs
         color = "#fde2c8" if node in set(outputs) else "#d6e6f5" if leaf else "#f4f4f4"
         boxes[node] = ax.text(
@@ -306,7 +310,7 @@ def trace(y: Any, feed_dict: dict) -> Trace:
     names = {n: n.name for n in nodes} | display_names(nodes)  # leaves as the student named them
     rows = [
         TraceRow(step, names[n], n.op.name, [names.get(_visible(i), _visible(i).name)
-                                             for i in n.inputs], formula(n), values[n], grads[n])
+                                             for i in n.inputs], formula(n), values[n], grads.get(n))
         for step, n in enumerate(nodes, 1)
     ]
     return Trace(rows, output)

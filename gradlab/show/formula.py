@@ -85,6 +85,7 @@ class _Printer:
         self.names = names
         self.budget = limit
         self.work = work
+        self.aliases: dict[Tensor, Tensor] = {}  # a branch's stand-ins print as what they stand for
 
     def spend(self) -> None:
         """One unit of work (one node looked at); past the budget the formula is too long."""
@@ -121,7 +122,7 @@ class _Printer:
 
     def show(self, node: Tensor) -> _Piece:
         self.spend()
-        piece = self._show(node)
+        piece = self._show(self.aliases.get(node, node))
         self.budget -= len(piece.text)
         if self.budget < 0:
             raise _TooLong
@@ -195,10 +196,34 @@ class _Printer:
         if op == "GetItem":  # x[0, 1:]
             index = index_text(node.attrs["index"]).replace("_", r"\_" if self.latex else "_")
             return _Piece(self.wrap(self.show(ins[0]), POW) + index, ATOM)
+        if op in ("Cond", "WhileLoop"):
+            return self.control_flow(node)
         if op == "Einsum":
             spec = repr(node.attrs["spec"]) if not self.latex else rf"\text{{{node.attrs['spec']}}}"
             return _Piece(self.call(op, [spec] + [self.show(t).text for t in ins]), ATOM)
         return _Piece(self.call(op, [self.show(t).text for t in ins]), ATOM)
+
+    def control_flow(self, node: Tensor) -> _Piece:
+        """``cond(x > 0, log(x), 0)``, or a loop as its condition, its updates and its
+        start: ``while_loop(i < 5; i <- i + 1, p <- p*x; start i = 0, p = 1).p``."""
+        attrs, ins, saved = node.attrs, node.inputs, dict(self.aliases)
+        arrow = r" \leftarrow " if self.latex else " <- "
+        try:
+            if node.op.name == "Cond":
+                self.aliases.update(zip(attrs["stand_ins"], ins[1:]))
+                parts = [self.show(t).text for t in (ins[0], attrs["true_out"], attrs["false_out"])]
+                return _Piece(self.call("cond", parts), ATOM)
+            n = len(attrs["loop_vars"])
+            self.aliases.update(zip(attrs["params"], ins[n:]))
+            names = [self.show(v).text for v in attrs["loop_vars"]]
+            updates = ", ".join(v + arrow + self.show(b).text for v, b in zip(names, attrs["body"]))
+            starts = ", ".join(f"{v} = {self.show(t).text}" for v, t in zip(names, ins[:n]))
+            start = r";\ \text{start}\ " if self.latex else "; start "
+            loop = self.call("while" if self.latex else "while_loop",
+                             [f"{self.show(attrs['condition']).text}; {updates}{start}{starts}"])
+            return _Piece(f"{loop}.{names[attrs['index']]}", ATOM)
+        finally:
+            self.aliases = saved
 
     def constant(self, node: Tensor) -> _Piece:
         value = node.attrs["value"]
