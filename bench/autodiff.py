@@ -10,7 +10,8 @@ Workloads (float64):
 * W4: linear regression y = W x + b by gradient descent, 100 points, 1000 steps
 
 Systems: hand-written numpy derivatives (the floor), gradlab (a Session re-running a fetch list
-on a placeholder, as the explorer does), and when installed HIPS autograd, PyTorch eager, JAX
+on a placeholder, as the explorer does), gradlab's functional face (gl.value_and_grad and
+gl.grad of plain numpy functions: a trace-once plan cache), and when installed HIPS autograd, PyTorch eager, JAX
 (jit) and TensorFlow 1 graph mode. Systems that are not installed are skipped, and the script
 says so. ``pip install -e ".[bench]"`` installs them (use a separate virtual environment).
 
@@ -140,6 +141,30 @@ def make_gradlab(points):
 
     made["W4"] = (train, None)
     return made
+
+
+def make_gradlab_functional(points):
+    """gradlab's functional face: gl.value_and_grad and gl.grad of plain numpy functions
+    (traced once, then a cached plan per call; the per-call cost of the trace cache)."""
+    f2 = w2_formula(np)
+    slope_1, slope_2 = gl.value_and_grad(np.sin), gl.value_and_grad(f2)
+    second = gl.grad(gl.grad(f2))
+    xs, ys = regression_data()
+    cost = gl.value_and_grad(lambda p: np.mean((xs @ p[0] + p[1] - ys) ** 2))
+
+    def train():
+        W, b = np.zeros((1, 1)), np.zeros(1)
+        for _ in range(STEPS):
+            _, (gW, gb) = cost((W, b))
+            W, b = W - RATE * gW, b - RATE * gb
+        return W, b
+
+    return {
+        "W1": (lambda: slope_1(points), None),
+        "W2": (lambda: slope_2(points), None),
+        "W3": (lambda: second(points), None),
+        "W4": (train, None),
+    }
 
 
 def make_autograd(points):
@@ -289,6 +314,7 @@ def make_tensorflow(points):
 MAKERS: dict[str, Callable] = {
     "numpy (floor)": make_numpy,
     "gradlab": make_gradlab,
+    "gradlab gl.grad": make_gradlab_functional,
     "autograd": make_autograd,
     "PyTorch eager": make_torch,
     "JAX jit": make_jax,

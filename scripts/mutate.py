@@ -46,6 +46,7 @@ AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
     "simplification": [("gradlab/core/simplify.py", None)],
     "reverse mode": [("gradlab/core/autodiff.py", None), ("gradlab/core/evaluate.py", None)],
     "forward mode": [("gradlab/core/forward.py", None)],
+    "control flow": [("gradlab/core/control_flow.py", None)],
     "plan optimiser": [("gradlab/compile/optimize.py", None),
                        ("gradlab/compile/plan.py", {"_merge", "_spec_sum_to_like",
                                                     "_spec_broadcast_like", "_spec_reshape",
@@ -62,10 +63,11 @@ TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_sha
          "tests/test_mutation_guards.py",
          "tests/test_sympy_oracle.py", "tests/test_expr.py",
          "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py",
-         "tests/test_numpy_functions.py", "tests/test_forward_mode.py"]
+         "tests/test_numpy_functions.py", "tests/test_forward_mode.py", "tests/test_control_flow.py"]
 FIRST = {  # the tests most likely to catch a bug in an area run first
     "gradient rules": "tests/test_op_gradients.py tests/test_numpy_functions.py",
     "forward mode": "tests/test_forward_mode.py tests/test_numpy_functions.py",
+    "control flow": "tests/test_control_flow.py",
     "simplification": "tests/test_simplify.py",
     "parser": "tests/test_expr.py", "checks": "tests/test_show.py",
     "plan optimiser": "tests/test_plan_optimizer.py",

@@ -12,6 +12,7 @@ Reading order, about an afternoon:
 6. :mod:`.forward`   forward mode: ``forward_gradients(ys, xs, tangents)`` walks the graph
                      forwards with each op's tangent rule (dual numbers, as nodes).
 7. :mod:`.evaluate`  the reference evaluator: runs a graph node by node with numpy.
+8. :mod:`.control_flow` an ``if`` on a traced value, and the ``cond`` / ``while_loop`` ops.
 
 The core imports numpy and nothing else; the layers above it (``compile``,
 ``frontend``, ``show``, ``widgets``) import it, never the other way round.
