@@ -92,7 +92,7 @@ def _evaluate(outputs: list[Tensor], nodes: list[Tensor], feed: dict,
         if len(outputs) != 1:
             raise ValueError("adjoints are d(output)/d(node): give exactly one output tensor")
         # only floating point nodes have adjoints (a condition x > 0, a count: none)
-        smooth = [n for n in runnable if n.dtype.kind == "f"]
+        smooth = [n for n in runnable if n.dtype.kind == "f" or n.attrs.get("weak")]
         fetches.append(gradients(outputs[0], smooth))
     with np.errstate(all="ignore"):
         results = Session().run(fetches, feed)
