@@ -153,6 +153,10 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/compile/plan.py", "value.copy() if value.base", "value.base is not None",
      "(value.base is None)",
      "_frozen copies a view before freezing it, or freezes the array itself: same values"),
+    ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1e-6", "(2e-06)",
+     "the central difference's step: 1e-6 and 2e-6 (relative) are equally valid witnesses"),
+    ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1.0", "(2.0)",
+     "the same step, relative from |x| = 1 or from |x| = 2 on: equally valid witnesses"),
 ]
 
 

@@ -105,14 +105,80 @@ def test_check_gradients_is_tiny_for_correct_rules_and_large_for_wrong_ones():
     assert gl.check_gradients(wrong, points) > 0.5
 
 
+def test_check_gradients_scales_its_step_with_x_so_it_stays_accurate_far_out():
+    # at x = 1000 a step of 1e-6 would lose about five digits to rounding (f = e**10)
+    assert gl.check_gradients("exp(x/100)", [1000.0]) < 1e-7
+    assert gl.check_gradients("exp(x/100)", [1000.0], h=1e-9) > 1e-4
+
+
+def test_check_gradients_refuses_orders_that_are_not_whole_positive_numbers():
+    for order in (0, -1, 1.5, "2"):
+        with pytest.raises(ValueError, match="order must be 1, 2, 3"):
+            gl.check_gradients("sin(x)", [0.5], order=order)
+
+
 def test_check_derivative_verdicts():
     right = gl.check_derivative(lambda x: 2 * np.cos(2 * x), "sin(2*x)", (0, 2 * np.pi))
-    assert right and right.ok and right.message == "matches on [0, 6.28]"
+    assert right and right.ok and right.message == "matches on [0, 6.28319]"
     wrong = gl.check_derivative(lambda x: np.cos(2 * x), "sin(2*x)", (1.3, 2))
     assert not wrong
-    assert wrong.message == "differs at x = 1.57: you have -1.00, expected -2.00"  # the worst x
+    # the worst x (where the right answer, -2 cos(2x), is largest), yours to six digits, and
+    # which way it is off; never the right answer
+    assert wrong.message == ("differs at 201 of 201 points of [1.3, 2]; worst at x = 1.5695: yours "
+                             "is -0.999997, too small by 0.5 (relative)")
     outside = gl.check_derivative(lambda x: 1 / x, "log(x)", (-1, 3))
     assert outside.ok  # points outside log's domain are skipped
     broken = gl.check_derivative(lambda x: x.nope, "x^2", (0, 1))
     assert not broken and "AttributeError" in broken.message
     assert repr(right).startswith("✓") and "✗" in broken._repr_html_()
+
+
+def _no_answer_in(message, expected, points):
+    """No number in the message is a value of the right derivative (other than the
+    x positions, counts and range ends, which are not answers)."""
+    import re
+
+    numbers = [float(t) for t in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", message)]
+    allowed = set(np.round(points, 6)) | {len(points)}
+    for number in numbers:
+        if number in allowed or round(number) == number and number <= len(points):
+            continue
+        assert not np.any(np.isclose(number, expected, rtol=1e-5, atol=0)), (number, message)
+
+
+def test_a_derivative_off_by_1e_4_fails_and_names_the_worst_point():
+    # off by 1e-4 relative everywhere: the worst point is where the derivative is largest
+    check = gl.check_derivative(lambda x: 3 * x**2 * (1 + 1e-4), "x**3", (-1, 2))
+    assert not check and "worst at x = 2:" in check.message and "too large by 0.0001" in check.message
+    _no_answer_in(check.message, check.expected, check.x)
+    bump = gl.check_derivative(lambda x: 3 * x**2 + 1e-3 * (np.abs(x - 0.5) < 0.01), "x**3", (-1, 2))
+    assert not bump and "differs at 1 of 201" in bump.message and "x = 0.5:" in bump.message
+
+
+def test_the_documented_tolerances_hold_exactly_at_their_edges():
+    # rtol = 1e-6 and atol = 1e-8: inside passes, just outside fails
+    exp = lambda k: (lambda x: np.exp(x) * (1 + k))  # noqa: E731
+    assert gl.check_derivative(exp(0.5e-6), "exp(x)", (1, 2))
+    assert not gl.check_derivative(exp(1.5e-6), "exp(x)", (1, 2))
+    assert gl.check_derivative(lambda x: 0.5e-8 + 0 * x, "7", (0, 1))
+    assert not gl.check_derivative(lambda x: 1.5e-8 + 0 * x, "7", (0, 1))
+
+
+def test_check_derivative_checks_shape_and_type_and_says_what_is_wrong():
+    constant = gl.check_derivative(lambda x: 3, "3*x - 1")  # a number: the same at every x
+    assert constant and len(constant.x) == 201 and constant.x[0] == -3 and constant.x[-1] == 3
+    one = gl.check_derivative(lambda x: np.array([2.0]), "2*x")  # would pass by broadcasting
+    assert not one and "shape (1,)" in one.message and "(201,)" in one.message
+    column = gl.check_derivative(lambda x: (2 * x)[:, None] * 0 + 2, "2*x")
+    assert not column and "shape (201, 1)" in column.message
+    truth = gl.check_derivative(lambda x: x > 0, "abs(x)")
+    assert not truth and "True/False" in truth.message
+    tensor = gl.check_derivative(lambda x: gl.constant(2.0) * x, "x**2")
+    assert not tensor and "not numbers" in tensor.message
+    sign = gl.check_derivative(lambda x: np.sin(x), "cos(x)", (0.5, 1.5))
+    assert not sign and "wrong sign" in sign.message
+    _no_answer_in(sign.message, sign.expected, sign.x)
+    gap = gl.check_derivative(lambda x: np.sqrt(x - 1), "x**2", (0, 3))
+    assert not gap and "yours is nan" in gap.message
+    with pytest.raises(ValueError, match="low to high"):
+        gl.check_derivative(lambda x: x, "x", (1, 1))

@@ -87,46 +87,78 @@ class DerivativeCheck:
 
 
 def _fmt(value: float) -> str:
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.2f}" if 0.01 <= abs(value) < 1e4 else f"{value:.3g}"
+    """Six significant digits: enough to see a difference in the fourth."""
+    return f"{value:.6g}"
+
+
+def _shape_problem(raw: Any, points: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """The learner's answer as floats of the points' shape, or None and what is wrong with it.
+    A single number stands for the same value at every point (a constant derivative)."""
+    try:
+        array = np.asarray(raw)
+    except Exception as err:  # a tensor, say: it has no value until it runs
+        return None, f"your function returned something that is not numbers ({type(err).__name__}: {err})"
+    if array.dtype.kind not in "fiu":
+        what = {"b": "True/False values", "c": "complex numbers"}.get(array.dtype.kind, f"{array.dtype} values")
+        return None, f"your function returned {what}; return real numbers, one per point of x"
+    if array.ndim and array.shape != points.shape:
+        return None, (f"your function returned an array of shape {array.shape}, but x has shape "
+                      f"{points.shape}: return one value per point of x")
+    return np.broadcast_to(array.astype(np.float64), points.shape), ""
+
+
+def _how_far(yours: float, expected: float) -> str:
+    """How yours is off at one point, without giving the right value away."""
+    if not np.isfinite(yours):
+        return f"yours is {yours}, where the derivative is a finite number"
+    if yours * expected < 0:
+        return f"yours is {_fmt(yours)}, which has the wrong sign"
+    way = "too large" if abs(yours) > abs(expected) else "too small"
+    if expected == 0:
+        return f"yours is {_fmt(yours)}, {way} by {abs(yours):.2g}"
+    return f"yours is {_fmt(yours)}, {way} by {abs(yours - expected) / abs(expected):.2g} (relative)"
 
 
 def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
                      x_range: tuple[float, float] = (-3.0, 3.0), n: int = 201,
                      rtol: float = 1e-6, atol: float = 1e-8) -> DerivativeCheck:
     """Does ``student_fn`` (your hand-written derivative, a numpy function) match the
-    derivative of ``expr`` on ``x_range``?
+    derivative of ``expr`` at ``n`` evenly spaced points of ``x_range``?
 
-    Returns a :class:`DerivativeCheck`: truthy when it matches, with a message such
-    as ``"matches on [0, 6.28]"`` or ``"differs at x = 1.30: you have 0.27, expected 0.54"``,
-    naming the point where yours is worst (relative to the tolerance). Points where the true
+    A point matches when yours is within ``atol + rtol * |derivative|`` of the
+    derivative gradlab computes. Your function must return one value per point (an
+    array of x's shape), or a single number for a constant derivative. Returns a
+    :class:`DerivativeCheck`, truthy when every point matches. Its message names the
+    point where yours is worst, with yours to six digits and which way it is off
+    (``"differs at 12 of 201 points of [1.3, 2]; worst at x = 1.5695: yours is -0.999997,
+    too small by 0.5 (relative)"``); it never shows the right answer. Points where the true
     derivative is not finite (outside the domain) are skipped.
     """
     lo, hi = float(x_range[0]), float(x_range[1])
     if not lo < hi:
         raise ValueError(f"x_range must go from low to high, got {x_range!r}")
     points = np.linspace(lo, hi, n)
+    nothing = np.full_like(points, np.nan)
     if student_fn is None:  # an exercise cell not filled in yet
-        nothing = np.full_like(points, np.nan)
         return DerivativeCheck(False, "not answered yet: write your function in the cell above "
                                "(or load the solution with %load)", points, nothing, nothing)
     with np.errstate(all="ignore"):
         expected = _as_derivatives(expr)(points, 1)
         try:
-            yours = np.asarray(student_fn(points), dtype=np.float64)
-            yours = np.broadcast_to(yours, points.shape)
+            raw = student_fn(points)
         except Exception as err:  # the learner's own code: report, do not crash the lesson
-            message = f"your function raised {type(err).__name__}: {err}"
-            nothing = np.full_like(points, np.nan)
-            return DerivativeCheck(False, message, points, nothing, expected)
+            return DerivativeCheck(False, f"your function raised {type(err).__name__}: {err}",
+                                   points, nothing, expected)
+        yours, problem = _shape_problem(raw, points)
+        if yours is None:
+            return DerivativeCheck(False, problem, points, nothing, expected)
+        valid = np.isfinite(expected)
+        ratio = np.abs(yours - expected) / (atol + rtol * np.abs(expected))
+        bad = valid & ~(ratio <= 1)  # (a nan of yours is bad too)
     where = f"[{_fmt(lo)}, {_fmt(hi)}]"
-    valid = np.isfinite(expected)
-    close = np.isclose(yours, expected, rtol=rtol, atol=atol) | ~valid
-    if close.all():
+    if not bad.any():
         return DerivativeCheck(True, f"matches on {where}", points, yours, expected)
-    error = np.where(close, 0.0, np.abs(yours - expected) / (atol + rtol * np.abs(expected)))
-    i = int(np.argmax(np.where(np.isnan(error), np.inf, error)))  # the worst point
-    message = (f"differs at x = {_fmt(points[i])}: you have {_fmt(yours[i])}, "
-               f"expected {_fmt(expected[i])}")
+    i = int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)))  # the worst point
+    message = (f"differs at {int(bad.sum())} of {n} points of {where}; worst at "
+               f"x = {_fmt(points[i])}: {_how_far(yours[i], expected[i])}")
     return DerivativeCheck(False, message, points, yours, expected)
