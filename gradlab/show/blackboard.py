@@ -12,12 +12,14 @@ Drawings use matplotlib only (no Graphviz), so they work after a plain
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.path import Path as MplPath
 
 from ..core.autodiff import gradients
 from ..core.graph import Tensor, toposort
@@ -131,11 +133,15 @@ class GraphDrawing:
     """A drawing of a computation graph; shows as a PNG in a notebook.
 
     ``.figure`` is the matplotlib Figure (``drawing.figure.savefig("graph.svg")``).
+    ``.boxes`` maps each node to its box (x0, y0, x1, y1) and ``.edges`` lists each edge
+    as (source, target, points of its path), all in the axes' data coordinates.
     """
 
     figure: Figure
     nodes: int
     layers: int
+    boxes: dict = field(default_factory=dict, repr=False)
+    edges: list = field(default_factory=list, repr=False)
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -151,41 +157,105 @@ class GraphDrawing:
         self.figure.savefig(*args, **kwargs)
 
 
-def _layout(nodes: list[Tensor]) -> dict[Tensor, tuple[float, float]]:
-    """Columns by depth (inputs left, outputs right); rows ordered to limit crossings."""
+class _Slot:
+    """An empty place in a layer that a long edge passes through (a "dummy node")."""
+
+
+def _crossings(layers: list[list], below: dict) -> int:
+    """Edge crossings between consecutive layers, for the current order of each layer."""
+    total = 0
+    for upper, lower in zip(layers, layers[1:]):
+        rank = {n: k for k, n in enumerate(upper)}
+        ends = [(k, rank[u]) for k, n in enumerate(lower) for u in below[n] if u in rank]
+        total += sum(1 for i, (a, b) in enumerate(ends) for c, d in ends[i + 1:]
+                     if (a - c) * (b - d) < 0)
+    return total
+
+
+def _layout(nodes: list[Tensor]) -> tuple[dict, dict]:
+    """A layered drawing, as Sugiyama taught: inputs left, outputs right.
+
+    1. Each node gets a layer (a column): one more than its deepest input; a leaf sits
+       just left of its first user.
+    2. An edge that skips layers is cut into pieces by empty slots, one in each layer it
+       crosses, so it can run through a gap instead of through a box.
+    3. The order within each layer is improved by sweeps that move each node to the
+       mean position (barycentre) of its neighbours, keeping the order with the fewest
+       crossings.
+
+    Returns the position (layer, row) of every node and the slots each edge runs through.
+    """
     visible = set(nodes)
-    inputs = {n: [_visible(i) for i in n.inputs if _visible(i) in visible] for n in nodes}
-    depth: dict[Tensor, int] = {}
+    inputs = {n: list(dict.fromkeys(_visible(i) for i in n.inputs if _visible(i) in visible))
+              for n in nodes}  # (dict.fromkeys: distinct, in order; tensors hash by identity)
+    depth: dict[Any, int] = {}
     for n in nodes:
         depth[n] = 1 + max((depth[i] for i in inputs[n]), default=-1)
-    for n in nodes:  # a leaf sits just left of its first consumer, not far away in column 0
-        if not inputs[n]:
-            users = [depth[m] for m in nodes if any(i is n for i in inputs[m])]  # not 'in':
-            # a tensor's == builds a node
-            depth[n] = min(users) - 1 if users else 0
-    layers: dict[int, list[Tensor]] = {}
     for n in nodes:
-        layers.setdefault(depth[n], []).append(n)
-    position: dict[Tensor, tuple[float, float]] = {}
-    for level in sorted(layers):
-        row = layers[level]
-        placed = [i for n in row for i in inputs[n] if i in position]
-        if placed:  # barycentre ordering: each node sits level with its inputs
-            row.sort(key=lambda n: -np.mean([position[i][1] for i in inputs[n] if i in position]
-                                            or [0.0]))
-        for k, n in enumerate(row):
-            position[n] = (float(level), (len(row) - 1) / 2 - k)
-    return position
+        if not inputs[n]:
+            users = [depth[m] for m in nodes if any(i is n for i in inputs[m])]
+            depth[n] = min(users) - 1 if users else 0
+    below: dict[Any, list] = {n: [] for n in nodes}  # a node's neighbours one layer to the left
+    routes: dict[tuple, list] = {}
+    for n in nodes:
+        for i in inputs[n]:
+            previous, path = i, []
+            for level in range(depth[i] + 1, depth[n]):
+                slot = _Slot()
+                depth[slot] = level
+                below[slot] = [previous]
+                path.append(slot)
+                previous = slot
+            below[n].append(previous)
+            routes[i, n] = path
+    count = max(depth.values()) + 1
+    layers: list[list] = [[] for _ in range(count)]
+    for item in list(nodes) + [s for path in routes.values() for s in path]:
+        layers[depth[item]].append(item)
+    above: dict[Any, list] = {item: [] for item in depth}
+    for item, sources in below.items():
+        for source in sources:
+            above[source].append(item)
+
+    def sweep(order: list[list], downwards: bool) -> list[list]:
+        order = [list(layer) for layer in order]
+        levels = range(1, count) if downwards else range(count - 2, -1, -1)
+        for level in levels:
+            rank = {n: k for k, n in enumerate(order[level - 1 if downwards else level + 1])}
+            neighbours = below if downwards else above
+
+            def centre(item: Any, k: int) -> float:
+                ranks = [rank[m] for m in neighbours[item] if m in rank]
+                return float(np.mean(ranks)) if ranks else float(k)
+
+            order[level] = [item for _, _, item in sorted(
+                (centre(item, k), k, item) for k, item in enumerate(order[level])
+            )] if order[level] else []
+        return order
+
+    best, best_crossings = layers, _crossings(layers, below)
+    current = layers
+    for iteration in range(8):
+        current = sweep(current, downwards=iteration % 2 == 0)
+        crossings = _crossings(current, below)
+        if crossings < best_crossings:
+            best, best_crossings = current, crossings
+    position: dict[Any, tuple[float, float]] = {}
+    for level, layer in enumerate(best):
+        for k, item in enumerate(layer):
+            position[item] = (float(level), (len(layer) - 1) / 2 - k)
+    return position, {edge: [position[s] for s in path] for edge, path in routes.items()}
 
 
 def draw_graph(tensors: Any, feed_dict: dict | None = None, adjoints: bool = False,
                title: str | None = None) -> GraphDrawing:
     """Draw the computation graph of ``tensors`` (a tensor, an Expression, or a list).
 
-    Nodes are laid out in layers from the inputs (left) to the output (right).
-    With ``feed_dict`` every node shows its value (the forward pass); with
-    ``adjoints=True`` it also shows ``grad``, the derivative of the output with
-    respect to that node (the backward pass). Draw a gradient's graph the same way:
+    Nodes are laid out in layers from the inputs (left) to the output (right); an edge
+    that skips layers runs through the gaps between boxes, never through one. With
+    ``feed_dict`` every node shows its value (the forward pass); with ``adjoints=True``
+    it also shows its adjoint, the derivative of the output with respect to that node
+    (the backward pass). Draw a gradient's graph the same way:
     ``gl.draw_graph(gl.gradients(y, x))``.
     """
     outputs = _outputs(tensors)
@@ -194,49 +264,63 @@ def draw_graph(tensors: Any, feed_dict: dict | None = None, adjoints: bool = Fal
     if adjoints and not feed:
         raise ValueError("adjoints are numbers: pass feed_dict with a value for each placeholder")
     values, grads = _evaluate(outputs, nodes, feed, adjoints)
-    position = _layout(nodes)
+    position, routes = _layout(nodes)
     n_layers = int(max(p[0] for p in position.values())) + 1
-    tallest = max(sum(1 for p in position.values() if p[0] == level) for level in range(n_layers))
+    rows = [p[1] for p in position.values()]
+    tallest = int(round(max(rows) - min(rows))) + 1
     lines = 1 + bool(values) + bool(grads)
-    figure = Figure(figsize=(max(3.0, 1.7 * n_layers), max(1.6, (0.55 + 0.22 * lines) * tallest)))
+    figure = Figure(figsize=(max(3.0, 1.8 * n_layers), max(1.6, (0.55 + 0.22 * lines) * tallest)))
+    canvas = FigureCanvasAgg(figure)
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(-0.6, n_layers - 0.4)
-    ax.set_ylim(-tallest / 2 - 0.1, tallest / 2 + 0.1)
+    ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
 
-    boxes = {}
+    texts = {}
     names = display_names(nodes)
+    output_set = set(outputs)
     for node in nodes:
         text = _label(node, names)
         if node in values:
             text += f"\n= {_short(values[node])}"
         if node in grads:
-            text += f"\ngrad {_short(grads.get(node))}"
-        leaf = not node.inputs
-        color = "#fde2c8" if node in set(outputs) else "#d6e6f5" if leaf else "#f4f4f4"
-        boxes[node] = ax.text(
+            text += f"\nadjoint {_short(grads.get(node))}"
+        color = "#fde2c8" if node in output_set else "#d6e6f5" if not node.inputs else "#f4f4f4"
+        texts[node] = ax.text(
             *position[node], text, ha="center", va="center", fontsize=10, zorder=3,
             family="DejaVu Sans", linespacing=1.3,
             bbox=dict(boxstyle="round,pad=0.35", facecolor=color, edgecolor="#555555"),
         )
-    for node in nodes:
-        for source in {_visible(i) for i in node.inputs}:
-            if source in boxes:
-                span = position[node][0] - position[source][0]
-                bend = 0.0 if span <= 1 else 0.25  # long edges arc around the boxes between
-                ax.add_patch(FancyArrowPatch(
-                    position[source], position[node], arrowstyle="-|>", mutation_scale=10,
-                    color="#777777", zorder=2, shrinkA=0, shrinkB=0,
-                    connectionstyle=f"arc3,rad={bend}",
-                    patchA=boxes[source].get_bbox_patch(), patchB=boxes[node].get_bbox_patch(),
-                ))
+    canvas.draw()  # the boxes' sizes are known once drawn
+    to_data = ax.transData.inverted()
+    boxes = {}
+    for node, text in texts.items():
+        (x0, y0), (x1, y1) = to_data.transform(text.get_bbox_patch().get_window_extent().get_points())
+        boxes[node] = (float(x0), float(y0), float(x1), float(y1))
+    half = {}  # how far the widest box of each layer reaches left and right of its centre
+    for node, (x0, _, x1, _) in boxes.items():
+        level = int(position[node][0])
+        half[level] = max(half.get(level, 0.0), (x1 - x0) / 2)
+    edges = []
+    for (source, target), slots in routes.items():
+        # Level out of the source's right side to the edge of its layer, level through
+        # each empty slot, level into the target's left side: the slanted pieces lie only
+        # in the gaps between layers, and the level ones in rows no box of the layer uses.
+        (sx, sy), (tx, ty) = position[source], position[target]
+        points = [(boxes[source][2], sy), (sx + half[int(sx)], sy)]
+        for x, y in slots:
+            points += [(x - half.get(int(x), 0.25), y), (x + half.get(int(x), 0.25), y)]
+        points += [(tx - half[int(tx)], ty), (boxes[target][0], ty)]
+        ax.add_patch(FancyArrowPatch(path=MplPath(points), arrowstyle="-|>", mutation_scale=10,
+                                     color="#777777", zorder=2, shrinkA=0, shrinkB=0))
+        edges.append((source, target, points))
     caption = title or ""
     if grads:
         caption += ("\n" if caption else "") + (
-            f"grad = d({formula(outputs[0])[:40]}) / d(node), summed over elements")
+            f"adjoint = d({formula(outputs[0])[:40]}) / d(node), summed over elements")
     if caption:
         figure.suptitle(caption, fontsize=9, y=1.02, color="#333333")
-    return GraphDrawing(figure, len(nodes), n_layers)
+    return GraphDrawing(figure, len(nodes), n_layers, boxes, edges)
 
 
 # ---------------------------------------------------------------------------
