@@ -119,6 +119,14 @@ def break_jumps(y: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     return y
 
 
+class NotebookFigure(Figure):
+    """A matplotlib Figure that shows itself as a picture in a notebook, with no
+    ``%matplotlib`` step (its ``_repr_png_``); everything else is a plain Figure."""
+
+    def _repr_png_(self) -> bytes:
+        return render_png(self)
+
+
 class FunctionFigure:
     """A persistent figure of f (top panel) and its derivatives (bottom panel).
 
@@ -129,7 +137,7 @@ class FunctionFigure:
                  dpi: int = 100, formula_legend: bool = True) -> None:
         self.formula_legend = formula_legend
         with gradlab_style():
-            self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            self.figure = NotebookFigure(figsize=figsize, dpi=dpi, layout="constrained")
             self.canvas = FigureCanvasAgg(self.figure)
             top, bottom = self.figure.subplots(2, 1, sharex=True, height_ratios=(1, 1))
         self.axes = {"f": top, "d": bottom}
@@ -257,7 +265,8 @@ def plot(f: Any, x_range: tuple[float, float] = (-5.0, 5.0), orders: Sequence[in
     ``gl.plot("a*sin(b*x)", (0, 6), a=2, b=3)``, or in the dict ``params`` for a parameter
     that shares its name with an argument (``params={"n": 2}``). With ``ax``, everything is drawn on
     that one matplotlib Axes instead of a new figure. Regions where f is not
-    defined (``log(x)`` for x <= 0) are left as gaps.
+    defined (``log(x)`` for x <= 0) are left as gaps. The figure shows itself in a
+    notebook, with or without ``%matplotlib inline``.
     """
     expression = as_expression(f)
     params = {**(params or {}), **more_params}
