@@ -69,8 +69,9 @@ from .frontend.variables import (Variable, constant_initializer, get_variable, g
                                  random_uniform_initializer, trainable_variables,
                                  truncated_normal_initializer, variable_scope,
                                  variables_initializer, zeros_initializer)
-from .show.check import (DerivativeCheck, central_difference, check_derivative, check_gradients,
-                         forward_difference)
+from .show import exercises  # noqa: F401  (gl.exercises.lesson2_step(...): the course's self-checks)
+from .show.check import (DerivativeCheck, central_difference, check_answer, check_derivative,
+                         check_formula, check_gradients, check_rule, forward_difference)
 from .show.expr import Expression, ExpressionError, parse
 from .show.formula import formula, to_latex
 
@@ -130,7 +131,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "abs", "add", "add_n", "app", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "argmax", "argmin", "bool", "BudgetError", "cast", "ceil", "central_difference",
-    "check_derivative", "check_gradients", "clip_by_value", "concat", "constant",
+    "check_answer", "check_derivative", "check_formula", "check_gradients", "check_rule", "exercises", "clip_by_value", "concat", "constant",
     "constant_initializer", "cos", "cosh", "deg2rad", "degrees", "DerivativeCheck", "descent_path",
     "DescentExplorer", "divide", "draw_graph", "elementwise_grad", "equal", "evaluate", "exp",
     "exp2", "expand_dims", "eye", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1",

@@ -18,8 +18,9 @@ def load(name, **namespace):
 
 
 def test_every_solution_file_is_checked_here():
-    checked = {"01_sin_squared.py", "02_best_step.py", "02_product_rule.py", "03_chain_rule.py",
-               "04_second_derivative.py", "05_matmul_gradient.py", "06_safe_log.py",
+    checked = {"01_sin_squared.py", "01_exp_gradient.py", "02_best_step.py", "02_product_rule.py",
+               "03_chain_rule.py", "03_fan_in.py", "04_second_derivative.py",
+               "04_fourth_derivative.py", "05_matmul_gradient.py", "06_safe_log.py",
                "07_learning_rate.py", "08_softsign.py"}
     assert {p.name for p in SOLUTIONS.glob("*.py")} == checked
 
@@ -77,3 +78,62 @@ def test_softsign_solution():
 def test_an_unanswered_exercise_says_so():
     result = gl.check_derivative(None, "x^2")
     assert not result and result.message.startswith("not answered yet")
+
+
+# -- the exercise self-checks of gl.exercises: right passes; wrong, wrong shape and the
+# -- classic slips fail, with messages that say what is wrong but not the answer -----------
+def _no_answer(message, *answers):
+    for answer in answers:
+        assert str(answer) not in message, (answer, message)
+
+
+def test_lesson1_and_lesson4_formula_checks():
+    assert gl.exercises.lesson1_exp_gradient(load("01_exp_gradient.py")["my_formula"])
+    assert gl.exercises.lesson1_exp_gradient("exp(1*x)")  # any way of writing it
+    wrong = gl.exercises.lesson1_exp_gradient("x*exp(x)")
+    assert not wrong and "differs" in wrong.message
+    assert not gl.exercises.lesson1_exp_gradient(None).ok
+    assert gl.exercises.lesson4_fourth_derivative(load("04_fourth_derivative.py")["my_fourth_derivative"])
+    off = gl.exercises.lesson4_fourth_derivative("60*x**2")  # one derivative short
+    assert not off
+    _no_answer(off.message, "120")
+    typo = gl.exercises.lesson4_fourth_derivative("120x")
+    assert not typo and "could not be used" in typo.message
+
+
+def test_lesson2_step_check_says_which_way_to_go():
+    assert gl.exercises.lesson2_step(load("02_best_step.py")["my_step"])
+    assert "smaller step" in gl.exercises.lesson2_step(1e-3).message
+    assert "larger step" in gl.exercises.lesson2_step(1e-13).message
+    assert "positive number" in gl.exercises.lesson2_step(-1e-8).message
+    assert "positive number" in gl.exercises.lesson2_step("1e-8").message
+
+
+def test_lesson3_fan_in_check():
+    assert gl.exercises.lesson3_fan_in(load("03_fan_in.py")["my_adjoint"])
+    single_use = gl.exercises.lesson3_fan_in(3.0)  # one use only: the classic slip
+    assert not single_use and "too small" in single_use.message
+    _no_answer(single_use.message, "6")
+    assert "shape" in gl.exercises.lesson3_fan_in(np.array([6.0])).message
+
+
+def test_lesson5_matmul_gradient_check_refuses_the_wrong_shape():
+    x_value = np.array([1.0, 2.0, 3.0])
+    assert gl.exercises.lesson5_matmul_gradient(load("05_matmul_gradient.py")["my_expected"], x_value)
+    row = gl.exercises.lesson5_matmul_gradient(x_value, x_value)  # passes by broadcasting in allclose
+    assert not row and "shape (3,)" in row.message
+    swapped = gl.exercises.lesson5_matmul_gradient(np.tile(x_value[::-1], (2, 1)), x_value)
+    assert not swapped and "index" in swapped.message
+    _no_answer(swapped.message, "[1. 2. 3.]", "[[1")
+
+
+def test_lesson8_rule_check_catches_a_rule_that_forgets_g():
+    assert gl.exercises.lesson8_rule(load("08_softsign.py")["softsign"])
+    forgetful = gl.register_op("SoftsignNoG", lambda v: v / (1 + np.abs(v)),
+                               [lambda g, out, v: 1 / (1 + gl.abs(v)) ** 2])
+    verdict = gl.exercises.lesson8_rule(forgetful)
+    assert not verdict and "multiply by g" in verdict.message
+    wrong = gl.register_op("SoftsignWrong", lambda v: v / (1 + np.abs(v)),
+                           [lambda g, out, v: g / (1 + gl.abs(v))])
+    assert not gl.exercises.lesson8_rule(wrong)
+    assert not gl.exercises.lesson8_rule(None).ok

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..core.ops import sin
 from .expr import as_expression
 from .markup import ERROR, GOOD, escape
 
@@ -152,13 +153,119 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
         yours, problem = _shape_problem(raw, points)
         if yours is None:
             return DerivativeCheck(False, problem, points, nothing, expected)
+    message = _compare_on_points(yours, expected, points, rtol, atol)
+    where = f"[{_fmt(lo)}, {_fmt(hi)}]"
+    if message is None:
+        return DerivativeCheck(True, f"matches on {where}", points, yours, expected)
+    return DerivativeCheck(False, message.format(where=where), points, yours, expected)
+
+
+def _compare_on_points(yours: np.ndarray, expected: np.ndarray, points: np.ndarray, rtol: float,
+                       atol: float) -> str | None:
+    """None when yours matches wherever the right values are finite; else how many points
+    differ and the worst one ("{where}" is left for the caller to fill in)."""
+    with np.errstate(all="ignore"):
         valid = np.isfinite(expected)
         ratio = np.abs(yours - expected) / (atol + rtol * np.abs(expected))
         bad = valid & ~(ratio <= 1)  # (a nan of yours is bad too)
-    where = f"[{_fmt(lo)}, {_fmt(hi)}]"
     if not bad.any():
-        return DerivativeCheck(True, f"matches on {where}", points, yours, expected)
+        return None
     i = int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)))  # the worst point
-    message = (f"differs at {int(bad.sum())} of {n} points of {where}; worst at "
-               f"x = {_fmt(points[i])}: {_how_far(yours[i], expected[i])}")
-    return DerivativeCheck(False, message, points, yours, expected)
+    return (f"differs at {int(bad.sum())} of {len(points)} points of {{where}}; worst at "
+            f"x = {_fmt(points[i])}: {_how_far(yours[i], expected[i])}")
+
+
+def _verdict(yours: Any, expected: np.ndarray, what: str, rtol: float, atol: float) -> DerivativeCheck:
+    """Compare an answer with the right values: None, type and shape first, then the worst
+    entry, named by its index, with which way it is off (never the right value)."""
+    expected = np.asarray(expected, dtype=np.float64)
+    nothing = np.full(expected.shape, np.nan)
+    if yours is None:
+        return DerivativeCheck(False, f"not answered yet: set {what} above", nothing, nothing, expected)
+    try:
+        array = np.asarray(yours)
+    except Exception as err:
+        return DerivativeCheck(False, f"{what} is not numbers ({type(err).__name__}: {err})",
+                               nothing, nothing, expected)
+    if array.dtype.kind not in "fiu":
+        return DerivativeCheck(False, f"{what} holds {array.dtype} values; it should hold real numbers",
+                               nothing, nothing, expected)
+    if array.shape != expected.shape:
+        return DerivativeCheck(False, f"{what} has shape {array.shape}, but the answer has shape "
+                               f"{expected.shape}", nothing, nothing, expected)
+    array = array.astype(np.float64)
+    with np.errstate(all="ignore"):
+        ratio = np.abs(array - expected) / (atol + rtol * np.abs(expected))
+    bad = ~(ratio <= 1)
+    if not bad.any():
+        return DerivativeCheck(True, f"{what} is right", nothing, array, expected)
+    flat = int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)).reshape(()))
+    index = np.unravel_index(flat, expected.shape) if expected.shape else ()
+    where = f" at index {list(map(int, index))}" if expected.shape else ""
+    count = f"{int(bad.sum())} of {expected.size} entries differ; " if expected.size > 1 else ""
+    message = f"{count}{what} is off{where}: {_how_far(float(array[index]), float(expected[index]))}"
+    return DerivativeCheck(False, message, nothing, array, expected)
+
+
+def check_answer(yours: Any, expected: Any, what: str = "your answer", rtol: float = 1e-6,
+                 atol: float = 1e-8) -> DerivativeCheck:
+    """Is ``yours`` (a number or an array a learner computed) equal to ``expected``?
+
+    Checks, in order, that there is an answer, that it holds real numbers, that its
+    shape is the answer's shape (no broadcasting: a (3,) answer for a (2, 3) gradient is
+    wrong), and then the values. A failure names the worst entry and says which way it
+    is off, and never shows the right value."""
+    return _verdict(yours, np.asarray(expected, dtype=np.float64), what, rtol, atol)
+
+
+def check_formula(yours: Any, expr: Any, order: int = 0, x_range: tuple[float, float] = (-3.0, 3.0),
+                  n: int = 61) -> DerivativeCheck:
+    """Is the formula ``yours`` (text, such as ``"120*x"``) equal to the ``order``-th derivative
+    of ``expr``? They are compared as functions, at ``n`` points of ``x_range``, so any way of
+    writing the same function passes."""
+    lo, hi = float(x_range[0]), float(x_range[1])
+    points = np.linspace(lo, hi, n)
+    nothing = np.full_like(points, np.nan)
+    with np.errstate(all="ignore"):
+        expected = np.broadcast_to(_as_derivatives(expr)(points, order), points.shape)
+    if yours is None:
+        return DerivativeCheck(False, "not answered yet: write your formula above", points, nothing,
+                               expected)
+    try:
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(np.asarray(_as_derivatives(yours)(points, 0), dtype=np.float64),
+                                     points.shape)
+    except Exception as err:  # a typo: say what is wrong and keep the lesson going
+        return DerivativeCheck(False, f"your formula could not be used: {err}", points, nothing,
+                               expected)
+    message = _compare_on_points(values, expected, points, 1e-6, 1e-8)
+    if message is None:
+        return DerivativeCheck(True, "your formula is right", points, values, expected)
+    return DerivativeCheck(False, "your formula " + message.format(where=f"[{_fmt(lo)}, {_fmt(hi)}]"),
+                           points, values, expected)
+
+
+def check_rule(op: Callable, points: Any, orders: tuple[int, ...] = (1, 2)) -> DerivativeCheck:
+    """Is the gradient rule of a registered op right, alone *and* inside other functions?
+
+    The rule is checked on ``op(x)`` and on ``sin(op(x))``: a rule that forgets to multiply
+    by ``g`` (the gradient arriving from above) is right alone, where g is 1, and wrong
+    the moment the op sits inside anything else."""
+    points = np.asarray(points, dtype=np.float64)
+    nothing = np.full_like(points, np.nan)
+    if op is None:
+        return DerivativeCheck(False, "not answered yet: register the op above", points, nothing, nothing)
+    for name, build in (("op(x)", op), ("sin(op(x))", lambda t: sin(op(t)))):
+        for k in orders:
+            try:
+                error = check_gradients(build, points, order=k)
+            except Exception as err:
+                return DerivativeCheck(False, f"{name} failed: {type(err).__name__}: {err}",
+                                       points, nothing, nothing)
+            if not error < 1e-6:
+                hint = (" (right alone, wrong inside another function: does your rule multiply "
+                        "by g?)" if name != "op(x)" else "")
+                return DerivativeCheck(False, f"derivative {k} of {name} is off by {error:.2g}{hint}",
+                                       points, nothing, nothing)
+    return DerivativeCheck(True, "your rule is right, alone and inside sin(...), for orders "
+                           + ", ".join(map(str, orders)), points, nothing, nothing)
