@@ -264,3 +264,14 @@ def test_the_tangent_point_follows_the_range():
     e.tangent_slider.value = 5.0
     e.range_slider.value = (2.0, 6.0)  # still in view: it stays
     assert e.tangent_slider.value == 5.0
+
+
+def test_a_single_undefined_point_is_named_as_a_point_and_the_tangent_starts_where_f_is_defined():
+    e = gl.explore("log(x)", x_range=(0, 2 * np.pi))
+    assert "not defined at x = 0.00: shown as a gap" in e.message.value
+    started = gl.explore("log(x)", x_range=(-2, 4))  # x0 would start at 0, where log is undefined
+    assert started.tangent_slider.value > 0
+    started.text.value = "sqrt(x - 1)"  # a new formula: x0 moves to where it is defined
+    assert started.tangent_slider.value >= 1
+    started.tangent_slider.value = -1.0  # a student may still drag it into the gap
+    assert started.tangent_slider.value == -1.0

@@ -159,7 +159,7 @@ class Explorer(widgets.VBox):
         self.tangent_slider.observe(self._on_tangent, "value")
         self._sync_parameter_sliders()
         self._update_formulas()
-        self._guarded(lambda: self._redraw(full=True, relayout=True))
+        self._guarded(lambda: (self._place_tangent(), self._redraw(full=True, relayout=True)))
 
     # -- what is shown --------------------------------------------------------------
     @property
@@ -199,6 +199,7 @@ class Explorer(widgets.VBox):
         try:
             self._sync_parameter_sliders()
             self._update_formulas()
+            self._place_tangent()
             self._redraw(full=True, relayout=True)
         except Exception:  # refused later (a budget, say): back to the formula that worked
             self.expression = previous
@@ -276,9 +277,11 @@ class Explorer(widgets.VBox):
         elif len(regions) == 1 and regions[0] == (float(x[0]), float(x[-1])):
             self.message.value = note_html("f is not defined anywhere in this range.")
         else:
-            where = ", ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in regions[:3])
+            # a single point (log at x = 0, the edge of the range) is named as a point
+            where = ", ".join(f"at x = {_fmt(a)}" if a == b else f"for x in [{_fmt(a)}, {_fmt(b)}]"
+                              for a, b in regions[:3])
             more = " …" if len(regions) > 3 else ""
-            self.message.value = note_html(f"f is not defined for x in {where}{more}: shown as a gap.")
+            self.message.value = note_html(f"f is not defined {where}{more}: shown as a gap.")
 
     # -- drawing ----------------------------------------------------------------------------
     def _redraw(self, full: bool, curves: bool = True, relayout: bool = False) -> None:
@@ -318,6 +321,25 @@ class Explorer(widgets.VBox):
             self._render(legends=relayout)
         else:
             self._blit()
+
+    def _place_tangent(self) -> None:
+        """Keep x₀ where f and f' are defined: if they are not (log at x₀ = 0), move x₀ to
+        the nearest point of the range where they are. A student dragging x₀ into a gap
+        later sees the tangent vanish, which is right; a widget should not start there."""
+        x0 = float(self.tangent_slider.value)
+        f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **self.params)
+        if np.isfinite(f0) and np.isfinite(d0):
+            return
+        lo, hi = self.x_range
+        x = np.linspace(lo, hi, self.n)
+        values = evaluate_curves(self.expression, x, (0, 1), **self.params)
+        defined = np.isfinite(values[0]) & np.isfinite(values[1])
+        if defined.any():
+            self._quiet = True
+            try:
+                self.tangent_slider.value = float(x[defined][np.argmin(np.abs(x[defined] - x0))])
+            finally:
+                self._quiet = False
 
     def _set_tangent(self, params: dict[str, float]) -> None:
         x0 = float(self.tangent_slider.value)

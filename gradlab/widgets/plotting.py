@@ -221,10 +221,13 @@ class FunctionFigure:
                 ax.get_legend().remove()
             if handles:
                 with gradlab_style():
-                    # "best" searches for a free spot on every draw: fine for a picture,
-                    # too slow for a slider
-                    ax.legend(handles=handles, loc="best" if self.formula_legend else "upper right",
-                              fontsize=9, framealpha=0.85 if self.formula_legend else 1.0)
+                    # above the panel, in a row: a legend inside the axes sits on top of
+                    # some curve sooner or later (and searching for a free spot on every
+                    # redraw is too slow for a slider); long formulas take two rows
+                    columns = len(handles) if not self.formula_legend or len(handles) < 3 else 2
+                    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                              ncol=columns, fontsize=9, frameon=False, borderaxespad=0.1,
+                              handlelength=1.6, columnspacing=1.2)
 
     def set_limits(self, x_range: tuple[float, float], f_limits: tuple[float, float],
                    d_limits: tuple[float, float]) -> None:

@@ -42,7 +42,7 @@ class TaylorExplorer(widgets.VBox):
         with gradlab_style():
             self.figure = Figure(figsize=(6.8, 3.6), dpi=100)
             FigureCanvasAgg(self.figure)
-            self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.95)
+            self.figure.subplots_adjust(left=0.12, right=0.98, bottom=0.13, top=0.88)
             ax = self.ax = self.figure.subplots()
             (self._f_line,) = ax.plot([], [], lw=2.2, label="f(x)")
             (self._t_line,) = ax.plot([], [], lw=1.8, ls="--", label="Taylor polynomial $T_k(x)$")
@@ -50,7 +50,10 @@ class TaylorExplorer(widgets.VBox):
             ax.axhline(0, color="#555555", lw=0.8)
             ax.set_xlim(lo, hi)
             ax.set_xlabel("x")
-            ax.legend(loc="upper right", fontsize=9)
+            ax.set_ylabel("y")
+            # above the axes, in a row, so that it never covers the curves
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=9,
+                      frameon=False, borderaxespad=0.1)
         super().__init__([self.text, self.order, self.center, self.formula, self.message,
                           self.image])
         self.text.observe(self._on_text, "value")
