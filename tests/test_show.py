@@ -232,3 +232,10 @@ def test_the_lesson_3_drawing_routes_sin_around_the_division():
     labels = {node.op.name: node for node in drawing.boxes}
     (path,) = [p for s, t, p in drawing.edges if s is labels["Sin"] and t is labels["Mul"]]
     assert len(path) > 4  # it bends through the empty slots of the layers it skips
+
+
+def test_a_zero_answer_is_too_small_not_of_the_wrong_sign():
+    zero = gl.check_derivative(lambda x: 0 * x, "exp(x)", (0, 1))
+    assert not zero and "too small by 1 (relative)" in zero.message
+    flat = gl.check_derivative(lambda x: 0 * x + 1e-3, "3*x", (0, 1))
+    assert not flat and "too small" in flat.message and "wrong sign" not in flat.message
