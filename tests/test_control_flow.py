@@ -279,3 +279,44 @@ def test_formulas_drawings_and_traces_show_control_flow():
         gl.draw_graph(t, {x: 2.0}, adjoints=True)
         rows = gl.trace(t, {x: 2.0}).rows
         assert rows[-1].value is not None
+
+
+# -- found by a review that tried to break the new functions -------------------------------
+def test_higher_derivatives_through_a_loop_stay_cheap_for_a_scalar_and_are_bounded_otherwise():
+    x = tf.placeholder(tf.float64, shape=[], name="x")  # a known scalar: tangent loops
+    p = tf.while_loop(lambda i, p: i < 3, lambda i, p: (i + 1, p * x), [0, 1.0])[1]
+    orders = [p]
+    for _ in range(5):
+        orders.append(tf.gradients(orders[-1], x)[0])
+    np.testing.assert_allclose(run(orders, {x: 2.0}), [8.0, 12.0, 12.0, 6.0, 0.0, 0.0])
+    (tangent,) = tf.forward_gradients(orders[2], x, 1.0)
+    assert run(tangent, {x: 2.0}) == 6.0
+
+
+def test_a_run_that_needs_too_many_loop_passes_stops_with_a_message(monkeypatch):
+    monkeypatch.setattr(control_flow, "MAX_PASSES", 200)
+    xu = tf.placeholder(tf.float64, name="xu")  # unknown shape: the backward loop
+    p = tf.while_loop(lambda i, p: i < 10, lambda i, p: (i + 1, p * xu), [0, 1.0])[1]
+    second = tf.gradients(tf.gradients(p, xu)[0], xu)[0]
+    with pytest.raises(gl.GradlabError, match="forward mode"):
+        run(second, {xu: 1.1})
+
+
+def test_cond_returns_its_dtype_whichever_branch_runs():
+    x = tf.placeholder(tf.float32, name="x")
+    y = tf.cond(x > 0, lambda: x**2, lambda: 0.0)
+    with tf.Session() as session:
+        assert session.run(y, {x: -1.0}).dtype == np.float32 == session.run(y, {x: 2.0}).dtype
+
+
+def test_an_if_on_a_random_number_and_a_float_body_for_an_int_variable_are_refused():
+    def f(x):
+        u = gl.random_uniform([])
+        return x * (u * 10 if u > 0.5 else u)
+
+    with pytest.raises(TypeError, match="random number"):
+        gl.value_and_grad(f)(1.0)
+    with pytest.raises(TypeError, match="holds int64"):
+        tf.while_loop(lambda i: i < 3, lambda i: i + 0.5, [0])
+    m = tf.ones([2])
+    assert run(tf.concat([m, m], axis=0), {}).shape == (4,)

@@ -336,3 +336,56 @@ def test_newton_says_what_kind_of_point_it_found_and_where_it_fails():
         gl.newton(np.cos, 0.4, steps=-1)
     with pytest.raises(ValueError, match="number or a vector"):
         gl.newton(np.cos, np.ones((2, 2)))
+
+
+# -- found by a review that tried to break the new functions -------------------------------
+def test_jvp_vjp_and_hvp_see_a_global_that_changed_between_calls():
+    state = {"W": np.eye(2)}
+
+    def f(x):
+        return state["W"] @ x
+
+    x0, v = np.ones(2), np.array([1.0, 0.0])
+    np.testing.assert_allclose(gl.jvp(f, (x0,), (v,))[1], [1.0, 0.0])
+    state["W"] = 3 * np.eye(2)
+    np.testing.assert_allclose(gl.jvp(f, (x0,), (v,))[1], [3.0, 0.0])
+    np.testing.assert_allclose(gl.vjp(f, x0)[0], [3.0, 3.0])
+    data = {"d": 1.0}
+    for d in (1.0, 2.0, 3.0):
+        data["d"] = d
+        assert gl.hvp(lambda w: (w * data["d"] - 1) ** 2, (0.5,), (1.0,)) == 2 * d * d
+
+
+def test_jvp_refuses_tangents_of_another_structure_and_primals_that_are_not_a_tuple():
+    with pytest.raises(ValueError, match="structure of the primals"):
+        gl.jvp(lambda d: d["a"] * 10 + d["b"], ({"a": 1.0, "b": 2.0},), ({"b": 1.0, "c": 0.0},))
+    with pytest.raises(TypeError, match="as tuples"):
+        gl.jvp(np.sin, 1.0, 1.0)
+
+
+def test_newton_verdicts_do_not_depend_on_the_scale_of_f():
+    for scale in (1e-13, 1e-5, 1.0, 1e6):
+        result = gl.newton(lambda x, s=scale: s * (x - 3) ** 2, 0.0)
+        assert result.converged and result.kind == "minimum" and np.isclose(result.x, 3.0), scale
+    stretched = gl.newton(lambda v: 1e6 * v[0] ** 2 + 1e-3 * v[1] ** 2, np.array([1.0, 1.0]))
+    assert stretched.kind == "minimum"
+    runaway = gl.newton(lambda x: np.sqrt(1 + x**2), 2.0)  # each step overshoots further
+    assert not runaway.converged and "diverged" in runaway.verdict
+    with pytest.raises(ValueError, match="one number"):
+        gl.newton(lambda v: v * 2, np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="steps"):
+        gl.newton(np.cos, 1.0, steps=True)
+
+
+def test_numpy_integers_stay_integers_and_integer_arrays_are_built_in():
+    def power(x, n):
+        s = x**0
+        for _ in range(n):
+            s = s * x
+        return s
+
+    assert gl.grad(power)(2.0, np.int64(3)) == 12.0 == gl.grad(power)(2.0, 3)
+    picked = gl.grad(lambda x, idx: np.sum(x[idx] ** 2))(np.array([1.0, 2.0, 3.0]), np.array([0, 2, 2]))
+    np.testing.assert_allclose(picked, [2.0, 0.0, 12.0])
+    assert gl.grad(lambda x: np.sum(x**2) if np.any(x > 1) else np.sum(x))(np.array([0.5, 2.0]))[1] == 4.0
+    assert gl.grad(lambda x: np.sum(x) if (x > 1).all() else 0.0 * x[0])(np.array([0.5, 2.0]))[0] == 0.0

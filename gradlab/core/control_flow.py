@@ -23,11 +23,14 @@ Their derivatives are built from the same ops, so they differentiate again:
 * the gradient of a ``cond`` is a ``cond`` of the branches' gradients;
 * the tangent of a ``while_loop`` is a ``while_loop`` that carries a tangent beside
   each loop variable (forward mode, as dual numbers would);
-* the gradient of a ``while_loop`` is a ``while_loop`` that runs *backwards* over the
-  passes, pulling the adjoints back through one pass of the body at a time. It stores
-  no iterates: the state of pass k is recomputed by running the body k times from
-  the start, so N passes cost about N²/2 runs of the body (fine for the loops of a
-  lesson; a long loop is better written with vectors).
+* the gradient of a ``while_loop`` with respect to a small input of known shape asks
+  one tangent loop per element of the input (``gᵀ J``, one column at a time);
+* with respect to an input of unknown or large shape, it is a ``while_loop`` that runs
+  *backwards* over the passes, pulling the adjoints back through one pass of the body
+  at a time. It stores no iterates: the state of pass k is recomputed by running the
+  body k times from the start, so N passes cost about N²/2 runs of the body (fine for
+  the loops of a lesson; a long loop is better written with vectors). A run that would
+  need more than :data:`MAX_PASSES` body passes stops with an error that says so.
 """
 
 from __future__ import annotations
@@ -45,12 +48,31 @@ from .evaluate import _compute, evaluate
 from .forward import forward_gradients
 from .graph import Tensor, recording, toposort
 from .opdef import OPS, as_tensor, const_value, constant, defop, placeholder
-from .ops import cast, zeros_like
+from .array_ops import concat
+from .ops import cast, reduce_sum, reshape, zeros_like
 from .simplify import apply, rebuild
 
 MAX_ITERATIONS = 100_000
 """A while_loop that runs this often without stopping is stopped with an error (a
 condition that never becomes false would otherwise hang the kernel)."""
+
+MAX_PASSES = 200_000
+"""At most this many passes of loop bodies in one run of a graph, counting the loops that
+derivatives of loops run inside their own bodies (a few seconds of work)."""
+
+SMALL_INPUT = 16
+"""A loop's gradient with respect to an input of at most this many elements (of known
+shape) is found with one tangent loop per element; a larger or unknown-shaped input uses
+the backward loop."""
+
+
+class _Passes(threading.local):
+    def __init__(self) -> None:
+        self.depth = 0
+        self.count = 0
+
+
+_passes = _Passes()
 
 # ---------------------------------------------------------------------------
 # 1. Traces with values: a Python `if` on a tensor inside gl.grad
@@ -91,18 +113,29 @@ def concrete_value(t: Tensor) -> Any | None:
     input of ``t`` has no known value (a placeholder of a graph, a Variable)."""
     if not _active.stack:
         return None
-    known: dict[Tensor, Any] = {}
-    for context in _active.stack:
-        known.update(context.values)
+    if len(_active.stack) == 1:
+        known = _active.stack[0].values  # (no copy: a long Python loop asks often)
+    else:
+        known = {}
+        for context in _active.stack:
+            known.update(context.values)
     store = _active.stack[-1].values  # computed values are kept for the next question
-    for node in toposort([t], stop=set(known)):
+    for node in toposort([t], stop=known):
         if node in known:
             continue
+        if node.op.name in _RANDOM:
+            raise TypeError(
+                f"an if or while on a random number ('{node.name}') cannot be traced: the trace "
+                "would choose a branch for one draw and then run the plan with another. Draw "
+                "the random numbers outside the function and pass them in as an argument")
         if node.op.name in ("Placeholder", "Variable", "Assign") or node.dtype is None:
             return None
         with np.errstate(all="ignore"):
             known[node] = store[node] = _compute(node, [known[i] for i in node.inputs], {})
     return known[t]
+
+
+_RANDOM = {"RandomNormal", "TruncatedNormal", "RandomUniform", "RandomUniformLike"}
 
 
 def _asked(t: Tensor, what: str) -> Any:
@@ -226,7 +259,7 @@ def _run(outputs: Sequence[Tensor], stand_ins: Sequence[Tensor], values: Sequenc
 def _cond_forward(pred: Any, *values: Any, true_out: Tensor, false_out: Tensor,
                   stand_ins: tuple) -> Any:
     chosen = true_out if _scalar_truth(pred, "cond") else false_out
-    return _run([chosen], stand_ins, values)[0]
+    return np.asarray(_run([chosen], stand_ins, values)[0], dtype=true_out.dtype)
 
 
 def _cond_shape(inputs: Sequence[Tensor], attrs: dict) -> tuple:
@@ -316,15 +349,29 @@ def _while_forward(*values: Any, loop_vars: tuple, params: tuple, condition: Ten
     n = len(loop_vars)
     state, fixed = list(values[:n]), dict(zip(params, values[n:]))
     steps = 0
-    while limit is None or steps < limit:
-        feed = {**fixed, **dict(zip(loop_vars, state))}
-        if not _scalar_truth(evaluate([condition], feed)[0], "while_loop"):
-            break
-        state = evaluate(list(body), feed)
-        steps += 1
-        if steps >= MAX_ITERATIONS:
-            raise GradlabError(f"while_loop ran {MAX_ITERATIONS} times and its condition is "
-                               "still true; check the condition, or give maximum_iterations")
+    _passes.depth += 1
+    if _passes.depth == 1:
+        _passes.count = 0  # a new run of the outermost loop
+    try:
+        while limit is None or steps < limit:
+            feed = {**fixed, **dict(zip(loop_vars, state))}
+            if not _scalar_truth(evaluate([condition], feed)[0], "while_loop"):
+                break
+            state = evaluate(list(body), feed)
+            steps += 1
+            _passes.count += 1
+            if steps >= MAX_ITERATIONS:
+                raise GradlabError(f"while_loop ran {MAX_ITERATIONS} times and its condition is "
+                                   "still true; check the condition, or give maximum_iterations")
+            if _passes.count > MAX_PASSES:
+                raise GradlabError(
+                    f"this run needs more than {MAX_PASSES} passes of while_loop bodies. A "
+                    "gradient through a loop over an input of unknown or large shape runs the "
+                    "loop backwards, recomputing each pass (about N²/2 passes for N), and each "
+                    "higher order multiplies that. Give the input a small known shape, or use "
+                    "forward mode (gl.forward_gradients) for higher derivatives of a loop")
+    finally:
+        _passes.depth -= 1
     return np.asarray(state[index], dtype=loop_vars[index].dtype)
 
 
@@ -340,6 +387,8 @@ def _while_tangent(j: int) -> Callable:
         # the body's tangent (forward mode through one pass of the body) updates dv.
         n = len(loop_vars)
         floats = [m for m in range(n) if loop_vars[m].dtype.kind == "f"]
+        if index not in floats:  # the loop's count: an integer does not move
+            return zeros_like(out)
         tangents = [_stand_in(loop_vars[m], "d" + loop_vars[m].label) for m in floats]
         xs, ts = [loop_vars[m] for m in floats], list(tangents)
         more_params, more_inputs = (), ()
@@ -360,6 +409,21 @@ def _while_tangent(j: int) -> Callable:
 def _while_grad(j: int) -> Callable:
     def rule(g: Tensor, out: Tensor, *inputs: Tensor, loop_vars: tuple, params: tuple,
              condition: Tensor, body: tuple, index: int, limit: int | None) -> Tensor:
+        x = inputs[j]
+        if x.dtype is None or x.dtype.kind != "f" or loop_vars[index].dtype.kind != "f":
+            return zeros_like(x)  # an integer (a count) has no derivative, nor moves a float
+        if x.shape is not None and None not in x.shape and int(np.prod(x.shape)) <= SMALL_INPUT:
+            # A small input of known shape: gᵀ J one column at a time, each column a tangent
+            # loop (one run of N passes, and as cheap again for every higher order).
+            attrs = dict(loop_vars=loop_vars, params=params, condition=condition, body=body,
+                         index=index, limit=limit)
+            size, parts = int(np.prod(x.shape)), []
+            for k in range(size):
+                e = np.zeros(size, dtype=x.dtype)
+                e[k] = 1
+                along = _while_tangent(j)(constant(e.reshape(x.shape)), out, *inputs, **attrs)
+                parts.append(reshape(reduce_sum(g * along), (1,)))
+            return reshape(_join(parts), x.shape)
         # Reverse mode through N passes of the body: a loop that runs backwards, k = N-1
         # down to 0, pulling the adjoints of the loop variables back through pass k with
         # the body's vector-Jacobian product, and adding up the adjoints of the values
@@ -407,6 +471,13 @@ def _while_grad(j: int) -> Callable:
                            (k - 1, *new_adjoints, *new_param_adjoints), which, None)
 
     return rule
+
+
+def _join(parts: list[Tensor]) -> Tensor:
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return concat(_join(parts[:half]), _join(parts[half:]), 0)
 
 
 defop("WhileLoop", _while_forward, _EachInput(_while_grad, 0), tangents=_EachInput(_while_tangent, 0),
@@ -461,7 +532,13 @@ def while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any], loop_va
         if len(result) != len(here):
             raise ValueError(f"the body of while_loop returns {len(result)} values for "
                              f"{len(here)} loop variables")
-        body = [cast(as_tensor(b), v.dtype) for b, v in zip(result, here)]
+        result = [as_tensor(b) for b in result]
+        for b, v in zip(result, here):
+            if b.dtype is not None and b.dtype.kind == "f" and v.dtype.kind in "iub" \
+                    and not b.attrs.get("weak"):
+                raise TypeError(f"loop variable '{v.label}' holds {v.dtype}, but the body makes it "
+                                f"{b.dtype}: start it as a float (1.0, not 1) or cast in the body")
+        body = [cast(b, v.dtype) for b, v in zip(result, here)]
     for m, (b, v) in enumerate(zip(body, here)):
         if b.shape is not None and v.shape is not None and None not in b.shape + v.shape \
                 and b.shape != v.shape:

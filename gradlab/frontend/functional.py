@@ -83,6 +83,11 @@ def _is_array_leaf(leaf: Any) -> bool:
     return isinstance(leaf, (Tensor, float, int, complex)) and not isinstance(leaf, bool)
 
 
+def _is_integer(leaf: Any) -> bool:
+    """A Python or numpy integer scalar (not a bool)."""
+    return isinstance(leaf, (int, np.integer)) and not isinstance(leaf, (bool, np.bool_))
+
+
 def _as_array(leaf: Any, what: str) -> np.ndarray:
     array = np.asarray(leaf)
     if array.dtype.kind == "c":
@@ -124,8 +129,11 @@ class _Traced:
         leaves, structure = flatten((args, kwargs))
         parts = []
         for path, leaf in enumerate(leaves):
-            if isinstance(leaf, int) and not isinstance(leaf, bool):
-                parts.append(("int", leaf))  # it may stay a Python int: a new one, a new trace
+            if _is_integer(leaf):
+                parts.append(("int", int(leaf)))  # it may stay an int: a new one, a new trace
+            elif isinstance(leaf, np.ndarray) and leaf.dtype.kind in "iu":
+                # integer arrays (indices, labels) are built into the trace, like masks
+                parts.append(("integers", leaf.shape, leaf.dtype.str, leaf.tobytes()))
             elif _is_array_leaf(leaf):
                 if isinstance(leaf, Tensor):
                     parts.append(("tensor", leaf.shape, str(leaf.dtype)))
@@ -162,9 +170,10 @@ class _Traced:
                 if path in differentiated and not _is_array_leaf(leaf):
                     raise TypeError(f"cannot differentiate with respect to {leaf!r:.60}: "
                                     "the arguments named by argnum must hold numbers")
-                # A Python int that is not differentiated stays a Python int (a count, a
-                # size); every other number becomes a placeholder of its shape and dtype.
-                if _is_array_leaf(leaf) and (path in differentiated or not isinstance(leaf, int)):
+                # An integer that is not differentiated stays as it is (a count, a size, the
+                # indices of a batch, numpy's too); every other number becomes a placeholder.
+                kept = _is_integer(leaf) or (isinstance(leaf, np.ndarray) and leaf.dtype.kind in "iu")
+                if _is_array_leaf(leaf) and (path in differentiated or not kept):
                     if isinstance(leaf, Tensor):
                         dtype, shape = (leaf.dtype if leaf.dtype.kind == "f" else np.float64), leaf.shape
                     else:

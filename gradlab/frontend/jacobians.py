@@ -19,14 +19,15 @@ exactly the cost the theory predicts: ``bench/jacobians.py`` measures the crosso
 
 ``hessian(f)`` is ``jacfwd(jacrev(f))``: forward mode over reverse mode.
 
-Like :func:`gradlab.grad`, each function traces ``f`` once per argument shape and
-re-runs a cached plan; called with tensors, they build graph nodes instead, so they
-nest: ``jvp`` of a ``jvp`` is a second derivative.
+``jacfwd``, ``jacrev`` and ``hessian`` return functions that, like :func:`gradlab.grad`,
+trace ``f`` once per argument shape and re-run a cached plan. ``jvp``, ``vjp`` and ``hvp``
+compute at once, so they trace ``f`` on every call (as JAX does), and a change to a
+global that ``f`` reads is seen. Called with tensors, they all build graph nodes instead,
+so they nest: ``jvp`` of a ``jvp`` is a second derivative.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -38,21 +39,6 @@ from ..core.graph import Tensor
 from ..core.ops import as_tensor, constant, reshape, zeros
 from .functional import _normalize_argnums, _Traced, flatten, grad, unflatten
 from .numpy_functions import stack
-
-_CACHE: "weakref.WeakKeyDictionary[Callable, dict]" = weakref.WeakKeyDictionary()
-
-
-def _cached(f: Callable, kind: Any, make: Callable[[], Any]) -> Any:
-    """One traced function per function and kind, so repeated ``jvp(f, ...)`` calls
-    reuse its plan (a function that cannot be weakly referenced is traced every time)."""
-    try:
-        per_f = _CACHE.setdefault(f, {})
-    except TypeError:
-        return make()
-    if kind not in per_f:
-        per_f[kind] = make()
-    return per_f[kind]
-
 
 def _leaves_as_tensors(result: Any) -> tuple[list[Tensor], Any]:
     leaves, structure = flatten(result)
@@ -96,10 +82,16 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     >>> gl.jvp(np.sin, (0.0,), (1.0,))
     (0.0, 1.0)
     """
+    if not isinstance(primals, (list, tuple)) or not isinstance(tangents, (list, tuple)):
+        raise TypeError("jvp takes primals and tangents as tuples, one entry per argument of f: "
+                        "gl.jvp(f, (x,), (v,))")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp got {len(primals)} primals and {len(tangents)} tangents: give "
                          "one tangent per argument, of the same shape")
+    if flatten(primals)[1] != flatten(tangents)[1]:
+        raise ValueError("the tangents must have the structure of the primals (the same lists, "
+                         "tuples and dict keys)")
     for i, (p, t) in enumerate(zip(primals, tangents)):
         if isinstance(p, (list, tuple, dict, Tensor)) or isinstance(t, Tensor):
             continue  # (checked leaf by leaf when forward mode seeds them)
@@ -120,8 +112,8 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
 
         return outputs, unpack
 
-    traced = _cached(f, ("jvp", n), lambda: _Traced(lambda *a: f(*a[:n]), tuple(range(2 * n)), build))
-    return traced(*primals, *tangents)
+    # traced on every call, as JAX's jvp is: f may read globals that change between calls
+    return _Traced(lambda *a: f(*a[:n]), tuple(range(2 * n)), build)(*primals, *tangents)
 
 
 def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
@@ -160,9 +152,8 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
 
         return grads, unpack
 
-    value = _cached(f, ("value", n), lambda: _Traced(f, tuple(range(n)), build_value))(*primals)
-    backward = _cached(f, ("vjp", n), lambda: _Traced(lambda *a: f(*a[:n]), tuple(range(n + 1)),
-                                                      build_pullback))
+    value = _Traced(f, tuple(range(n)), build_value)(*primals)  # (traced on every call)
+    backward = _Traced(lambda *a: f(*a[:n]), tuple(range(n + 1)), build_pullback)
 
     def pullback(cotangent: Any) -> tuple:
         return backward(*primals, cotangent)
@@ -280,5 +271,4 @@ def hvp(f: Callable, primals: Sequence, tangents: Sequence) -> Any:
     array([6., 0.])
     """
     n = len(primals)
-    gradient = _cached(f, ("grad", n), lambda: grad(f, tuple(range(n)) if n > 1 else 0))
-    return jvp(gradient, primals, tangents)[1]
+    return jvp(grad(f, tuple(range(n)) if n > 1 else 0), primals, tangents)[1]

@@ -66,7 +66,7 @@ def _curvature_kind(h: np.ndarray, scale: float) -> str:
     curvature that is tiny next to the largest seen on the way (``scale``) counts as
     zero: then the test cannot tell (x**3 at 0 is neither a minimum nor a maximum)."""
     eig = _eigenvalues(h)
-    if np.any(np.abs(eig) <= 1e-4 * max(scale, 1e-300)):
+    if np.any(np.abs(eig) <= 1e-12 * max(scale, 1e-300)):
         return ""
     if np.all(eig > 0):
         return "minimum"
@@ -89,7 +89,7 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
     >>> float(result.x), result.kind
     (2.0, 'minimum')
     """
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     x = np.array(x0, dtype=np.float64)
     if x.ndim > 1:
@@ -99,9 +99,14 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
     value_grad, curvature = value_and_grad(f), hessian(f)
     path, values = [x.copy()], []
     verdict, converged, kind, scale = "", False, "", 0.0
+    sizes: list[float] = []  # the length of each Newton step
     for _ in range(steps + 1):
         with np.errstate(all="ignore"):  # (outside f's domain: the verdict says so)
             value, g = value_grad(x)
+            if np.size(value) != 1:
+                raise ValueError(f"newton minimises a function whose value is one number; f "
+                                 f"returned shape {np.shape(value)} (for a vector f, minimise "
+                                 "np.sum(f(x)**2), say)")
             h = np.asarray(curvature(x), dtype=np.float64).reshape(x.shape + x.shape)
         value = float(np.sum(value))
         values.append(value)
@@ -119,17 +124,21 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
             verdict = f"no convergence in {steps} steps (last x = {_show(x)})"
             break
         h2 = np.atleast_2d(h)
-        scale = max(1.0, float(np.max(np.abs(h2))))
-        if abs(np.linalg.det(h2)) <= 1e-12 * scale ** h2.shape[0]:
+        eig = np.abs(_eigenvalues(h2))
+        # flat when some curvature is 0, or so small next to the largest that the bowl
+        # has no bottom in that direction (a scale-free test: 1e-5 x**2 is not flat)
+        if eig.max() == 0 or eig.min() <= 1e-12 * eig.max():
             verdict = (f"stopped at a flat spot: the curvature is zero at x = {_show(x)}, so the "
                        "parabola has no bottom and the Newton step is undefined")
             break
         step = np.linalg.solve(h2, np.atleast_1d(g)).reshape(x.shape)
         x = x - step
         path.append(x.copy())
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x), initial=0.0) > 1e12:
-            values.append(float("nan"))
-            verdict = f"diverged: x ran off to {_show(x)}"
+        sizes.append(float(np.max(np.abs(step), initial=0.0)))
+        growing = len(sizes) >= 3 and sizes[-1] > 4 * sizes[-2] > 16 * sizes[-3]
+        if not np.all(np.isfinite(x)) or np.max(np.abs(x), initial=0.0) > 1e12 or growing:
+            values.append(float("nan") if not np.all(np.isfinite(x)) else float(np.sum(value_grad(x)[0])))
+            verdict = f"diverged: each step overshoots further, and x ran off to {_show(x)}"
             break
         if np.max(np.abs(step), initial=0.0) <= tol * (1 + np.max(np.abs(x), initial=0.0)):
             with np.errstate(all="ignore"):

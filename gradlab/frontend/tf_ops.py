@@ -315,10 +315,16 @@ def boolean_mask(tensor: Any, mask: Any, name: str | None = None, axis: Any = No
     return ax.getitem(tensor, np.asarray(mask, dtype=bool))
 
 
-def concat_old_or_new(first: Any, second: Any, name: str | None = None) -> Tensor:
-    """``concat(values, axis)``, also in the pre-1.0 order ``concat(axis, values)``."""
+def concat_old_or_new(first: Any = None, second: Any = None, name: str | None = None, *,
+                      values: Any = None, axis: Any = None, concat_dim: Any = None) -> Tensor:
+    """``concat(values, axis)``, also in the pre-1.0 order ``concat(axis, values)``, and
+    with the arguments named (``concat([a, b], axis=0)``, ``concat(concat_dim=0, values=...)``)."""
     if isinstance(first, (int, np.integer)) and isinstance(second, (list, tuple)):
         first, second = second, first
+    first = values if first is None else first
+    second = next((a for a in (second, axis, concat_dim) if a is not None), None)
+    if first is None or second is None:
+        raise TypeError("concat needs the values and an axis: concat([a, b], axis)")
     return concat(first, second)
 
 
