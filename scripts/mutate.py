@@ -179,6 +179,11 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/compile/optimize.py", "alive -= {a for a in step.args if last_use[a] == i and a not in keep}",
      "a not in keep", "(a in keep)",
      "peak_large_arrays only chooses between two plans that compute the same values"),
+    ("gradlab/show/check.py", "way = \"too large\" if abs(yours) > abs(expected)", "abs(yours) > abs(expected)",
+     "(abs(yours) >= abs(expected))", "equal sizes at a failing point mean opposite signs, "
+     "which the test before it reports"),
+    ("gradlab/compile/optimize.py", "self.const(ca * fa / fb)", "ca * fa", "(ca / fa)",
+     "a constant numerator carries no factor (fa is 1): constant steps are folded before"),
     ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1e-6", "(2e-06)",
      "the central difference's step: 1e-6 and 2e-6 (relative) are equally valid witnesses"),
     ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1.0", "(2.0)",

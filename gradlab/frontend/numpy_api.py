@@ -147,7 +147,7 @@ def _method(function: Callable) -> Callable:
 
 
 _METHODS = {
-    "sum": nf.sum, "any": nf.any, "all": nf.all, "mean": nf.mean, "max": nf.max, "min": nf.min, "prod": nf.prod,
+    "sum": nf.sum, "any": nf.any_, "all": nf.all_, "mean": nf.mean, "max": nf.max, "min": nf.min, "prod": nf.prod,
     "var": nf.var, "std": nf.std, "cumsum": nf.cumsum, "ravel": nf.ravel, "flatten": nf.ravel,
     "squeeze": nf.squeeze, "dot": nf.dot, "clip": nf.clip, "swapaxes": nf.swapaxes,
     "repeat": nf.repeat, "diagonal": nf.diagonal, "trace": nf.trace,

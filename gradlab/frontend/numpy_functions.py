@@ -73,14 +73,14 @@ def sum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: 
     return reduce_sum(a, axis, keepdims)
 
 
-def any(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *,  # noqa: A001
-        where: Any = None) -> Tensor:
+def any_(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *,
+         where: Any = None) -> Tensor:
     _no_extras("any", out=out, where=where)
     return ax.reduce_any(a, axis, keepdims)
 
 
-def all(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *,  # noqa: A001
-        where: Any = None) -> Tensor:
+def all_(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *,
+         where: Any = None) -> Tensor:
     _no_extras("all", out=out, where=where)
     return ax.reduce_all(a, axis, keepdims)
 
@@ -860,7 +860,7 @@ def imag(val: Any) -> Tensor:
 
 
 IMPLEMENTATIONS: dict[Any, Any] = {
-    np.sum: sum, np.any: any, np.all: all, np.mean: mean, np.prod: prod, np.max: max, np.min: min, np.amax: max,
+    np.sum: sum, np.any: any_, np.all: all_, np.mean: mean, np.prod: prod, np.max: max, np.min: min, np.amax: max,
     np.amin: min, np.var: var, np.std: std, np.cumsum: cumsum,
     np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer, np.tensordot: tensordot,
     np.einsum: einsum,
