@@ -389,3 +389,18 @@ def test_numpy_integers_stay_integers_and_integer_arrays_are_built_in():
     np.testing.assert_allclose(picked, [2.0, 0.0, 12.0])
     assert gl.grad(lambda x: np.sum(x**2) if np.any(x > 1) else np.sum(x))(np.array([0.5, 2.0]))[1] == 4.0
     assert gl.grad(lambda x: np.sum(x) if (x > 1).all() else 0.0 * x[0])(np.array([0.5, 2.0]))[0] == 0.0
+
+
+def test_tf_hessians_on_a_vector_of_unknown_length_loops_over_its_rows():
+    x = gl.placeholder(gl.float32, shape=[None], name="x")
+    y = gl.reduce_sum(x**3) + x[0] * x[1]
+    (H,) = gl.hessians(y, x)
+    with gl.Session() as session:
+        for x0 in (np.array([1.0, -2.0, 0.5], np.float32), np.array([2.0, 1.0], np.float32)):
+            got = session.run(H, {x: x0})
+            want = np.diag(6 * x0)
+            want[0, 1] = want[1, 0] = 1
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+    with pytest.raises(gl.ShapeError, match="vector"):
+        gl.hessians(gl.reduce_sum(gl.placeholder(shape=[None, None], name="m") ** 3),
+                    gl.placeholder(shape=[None, None], name="m2"))

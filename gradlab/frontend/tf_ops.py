@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..core import array_ops as ax
+from ..core import control_flow as flow
 from ..core import ops
 from ..core.autodiff import gradients
 from ..core.errors import ShapeError
@@ -410,17 +411,36 @@ def hessians(ys: Any, xs: Any, name: str = "hessians", colocate_gradients_with_o
     ``x.shape + x.shape``.
 
     Built by reverse over reverse: the gradient g of sum(ys) is a graph, and each element
-    of g is differentiated again, one backward pass per element of x (x's shape must be
-    known). Row i of the result is the gradient of g[i].
+    of g is differentiated again, one backward pass per element of x. Row i of the result
+    is the gradient of g[i]. When x is a vector of unknown length, the rows are made by a
+    ``while_loop`` over i when the graph runs, as TF does.
     """
     xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
     result = []
     for x, g in zip(xs, gradients(ys, xs)):
         shape = x.shape
+        if shape is not None and len(shape) == 1 and shape[0] is None:
+            result.append(_hessian_by_loop(g, x))
+            continue
         if shape is None or None in shape:
-            raise ShapeError(f"hessians needs the shape of '{x.name}' to be known")
+            raise ShapeError(f"hessians needs the shape of '{x.name}' to be known, or x to be a "
+                             "vector (shape [None]); it is " + str(shape))
         flat = ops.reshape(g, (-1,))
         size = int(np.prod(shape)) if shape else 1
         rows = [gradients(ax.getitem(flat, i), x)[0] for i in range(size)]
         result.append(ops.reshape(nf.stack(rows), shape + shape))
     return result
+
+
+def _hessian_by_loop(g: Tensor, x: Tensor) -> Tensor:
+    """The Hessian rows of a vector x of unknown length, one pass of a while_loop each."""
+    n = ops.cast(ops.size(x), np.int64)
+    start = ax.getitem(ops.reshape(g, (1, -1)), slice(0, 0))  # no rows yet: shape (0, n)
+
+    def add_row(i: Tensor, rows: Tensor) -> tuple:
+        row = gradients(ax.gather(g, ops.reshape(i, (1,))), x)[0]  # d g[i] / dx
+        return i + 1, ax.concat(rows, ops.reshape(row, (1, -1)), 0)
+
+    _, hessian = flow.while_loop(lambda i, rows: i < n, add_row, [constant(0), start],
+                                 shapes=[(), (None, None)])
+    return hessian
