@@ -121,6 +121,11 @@ def _label(node: Tensor, names: dict[Tensor, str]) -> str:
         return names.get(node, node.label)
     if op == "Const":
         return node.attrs.get("symbol") or _short(node.attrs["value"])
+    if op == "WhileLoop":  # the loop summarised: its condition, and which variable it gives
+        attrs = node.attrs
+        condition = formula(attrs["condition"])
+        text = f"while {condition if len(condition) <= 16 else condition[:15] + '…'}"
+        return f"{text}\n→ {attrs['loop_vars'][attrs['index']].label}"
     return _SYMBOLS.get(op, op.lower())
 
 
