@@ -191,3 +191,16 @@ def test_pulled_out_factors_and_constants_of_expanded_sums_keep_their_values():
         (lambda t: t - 3.0 * gl.size(t) / 2.0, lambda v: v - 1.5 * n),
     ]
     _values_and_gradients_match(x, cases, values, atol_value=1e-12, atol_gradient=1e-8)
+
+
+def test_integer_arithmetic_is_left_out_of_the_factor_algebra():
+    # (k*3 + k*5) // 2 on int32: the algebra that regroups floats must not touch integers
+    k = gl.placeholder(gl.int32, name="k")
+    y = (k * 3 + k * 5 - (k * 2) * 4 + 7 * k) // 2 + (k * k * 2 - k * 2 * k)
+    values = np.array([1, 2, -3, 40000, 2**20], np.int32)
+    with gl.Session() as session:
+        got = session.run(y, {k: values})
+    want = gl.evaluate(y, {k: values})[0]
+    assert got.dtype == np.int32 == want.dtype
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got, (values * 7) // 2)

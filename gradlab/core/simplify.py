@@ -172,7 +172,7 @@ def _simplify_mul(a: Tensor, b: Tensor) -> Tensor | None:
         return apply("Mul", b, a)  # numbers first: 2*x, not x*2
     ca = scalar_value(a)
     if ca is not None and b.op.name == "Mul" and scalar_value(b.inputs[0]) is not None:
-        return apply("Mul", apply("Mul", ca, b.inputs[0]), b.inputs[1])  # 2*(3*x) -> 6*x
+        return apply("Mul", apply("Mul", a, b.inputs[0]), b.inputs[1])  # 2*(3*x) -> 6*x (ints stay ints)
     # g may stand for "ones of a larger shape": drop a 1-like factor only when shapes agree
     if a.op.name == "BroadcastLike" and _is(a.inputs[0], 1) and same_key(a.skey, b.skey):
         return b
