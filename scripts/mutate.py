@@ -200,6 +200,8 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "a nested sum's term list is copied instead of taken over: speed, not values"),
     ("gradlab/compile/plan.py", "for carry_factors in (True, False):", "False", "(True)",
      "the plain variant is only tried to save memory on large arrays; both give the same values"),
+    ("gradlab/show/check.py", "np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)", "-1.0", "(1.0)",
+     "a failing point's ratio is above 1 (or inf), so points marked 1.0 never win the argmax"),
     ("gradlab/show/check.py", "way = \"too large\" if abs(yours) > abs(expected)", "abs(yours) > abs(expected)",
      "(abs(yours) >= abs(expected))", "equal sizes at a failing point mean opposite signs, "
      "which the test before it reports"),

@@ -240,3 +240,11 @@ def test_a_zero_answer_is_too_small_not_of_the_wrong_sign():
     assert not zero and "too small by 1 (relative)" in zero.message
     flat = gl.check_derivative(lambda x: 0 * x + 1e-3, "3*x", (0, 1))
     assert not flat and "too small" in flat.message and "wrong sign" not in flat.message
+
+
+def test_the_worst_point_is_found_among_the_failing_ones_even_when_they_barely_fail():
+    # only the last point fails, by 1.5 times the tolerance; the passing ones must not win
+    barely = gl.check_derivative(lambda x: np.exp(x) * (1 + 1.5e-6 * (x > 1.999)), "exp(x)", (1, 2))
+    assert not barely and "differs at 1 of 201" in barely.message and "worst at x = 2:" in barely.message
+    # exactly at the tolerance passes: the bound is "within", not "strictly within"
+    assert gl.check_derivative(lambda x: 1e-8 + 0 * x, "7", (0, 1))
