@@ -265,3 +265,27 @@ def test_tabs_are_spaces_and_control_characters_are_refused():
     for bad in ("x\x00", "x + \x07", "\x1bx"):
         with pytest.raises(gl.ExpressionError, match="not allowed"):
             gl.parse(bad)
+
+
+@pytest.mark.parametrize("open_, close, kind", [("[", "]", "lists"), ("{", "}", "sets")])
+def test_square_and_curly_brackets_count_for_nesting_one_level_each(open_, close, kind):
+    # 30 levels are within the limit of 40, so the refusal is about what they are
+    nested = open_ * 30 + "x" + close * 30
+    with pytest.raises(gl.ExpressionError, match=f"{kind} are not allowed"):
+        gl.parse(nested)
+    # and a closing bracket closes: 25 pairs one after another are 1 level deep, not 50
+    pairs = " + ".join([f"{open_}x{close}"] * 25)
+    with pytest.raises(gl.ExpressionError, match=f"{kind} are not allowed"):
+        gl.parse(pairs)
+    with pytest.raises(gl.ExpressionError, match="too many nested brackets"):
+        gl.parse(open_ * 41 + "x" + close * 41)
+
+
+@pytest.mark.parametrize("text", ["2 * * x", "(x + )", "sin(x) ** / 2"])
+def test_leading_spaces_move_the_caret_with_the_text(text):
+    positions = []
+    for pad in (0, 3):
+        with pytest.raises(gl.ExpressionError) as err:
+            gl.parse(" " * pad + text)
+        positions.append(err.value.position)
+    assert positions[0] is not None and positions[1] == positions[0] + 3
