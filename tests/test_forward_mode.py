@@ -119,7 +119,13 @@ def test_a_node_that_does_not_depend_on_x_gets_zeros_and_ints_carry_no_tangent()
         vz, vk, vf = session.run([tz, tk, tf], {x: [0.5, 0.9], z: [1.0, 2.0]})
     np.testing.assert_array_equal(vz, 0.0)
     np.testing.assert_array_equal(vk, 0.0)
+    assert vk.dtype == np.float64  # a tangent is a float, even for an integer node
     np.testing.assert_allclose(vf, [1.0, 2.0])  # floor(3x) is flat: only the factor x moves
+    # rounding to an integer is flat too, even without floor: int(3x) does not move with x
+    rounded = gl.cast(gl.cast(x * 3, gl.int64), gl.float64) * 2.0
+    (tr,) = gl.forward_gradients(rounded, x, np.ones(2))
+    with gl.Session() as session:
+        np.testing.assert_array_equal(session.run(tr, {x: [0.5, 0.9]}), 0.0)
 
 
 def test_tangent_errors_name_the_problem():
