@@ -410,3 +410,16 @@ def test_tf_hessians_on_a_vector_of_unknown_length_loops_over_its_rows():
     with pytest.raises(gl.ShapeError, match="vector"):
         gl.hessians(gl.reduce_sum(gl.placeholder(shape=[None, None], name="m") ** 3),
                     gl.placeholder(shape=[None, None], name="m2"))
+
+
+def test_tangents_keep_float32_and_several_tangents_for_one_x_add_up():
+    x = gl.placeholder(gl.float32, shape=(3,), name="x")
+    y = gl.sin(x) * x
+    (t,) = gl.forward_gradients(y, x, np.ones(3, np.float32))
+    (twice,) = gl.forward_gradients(y, [x, x], [np.full(3, 0.25), np.full(3, 0.75)])
+    with gl.Session() as session:
+        x0 = np.array([0.5, 1.0, 2.0], np.float32)
+        got, got_twice = session.run([t, twice], {x: x0})
+    assert got.dtype == np.float32 and got_twice.dtype == np.float32
+    np.testing.assert_allclose(got, np.cos(x0) * x0 + np.sin(x0), rtol=1e-6)
+    np.testing.assert_allclose(got_twice, got, rtol=1e-6)  # moving x by 1/4 and by 3/4: by 1
