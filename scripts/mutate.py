@@ -202,6 +202,16 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "the plain variant is only tried to save memory on large arrays; both give the same values"),
     ("gradlab/show/check.py", "np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)", "-1.0", "(1.0)",
      "a failing point's ratio is above 1 (or inf), so points marked 1.0 never win the argmax"),
+    ("gradlab/core/control_flow.py", "MAX_ITERATIONS = 100_000", "100_000", "(100001)",
+     "where a runaway loop is stopped: a safety limit, not a value of any loop within it"),
+    ("gradlab/core/control_flow.py", "MAX_PASSES = 200_000", "200_000", "(200001)",
+     "the same kind of safety limit, for all loop passes of one run"),
+    ("gradlab/core/control_flow.py", "SMALL_INPUT = 16", "16", "(17)",
+     "which of two correct gradient constructions a 17-element input gets"),
+    ("gradlab/core/forward.py", "if rules is None or (op.grads is not None and op.grads[i] is not None):",
+     "op.grads is not None", "(op.grads is None)",
+     "every op with tangent rules has them for exactly the inputs with reverse rules (a test "
+     "checks the whole table), so a None tangent rule always has a None reverse rule"),
     ("gradlab/show/check.py", "way = \"too large\" if abs(yours) > abs(expected)", "abs(yours) > abs(expected)",
      "(abs(yours) >= abs(expected))", "equal sizes at a failing point mean opposite signs, "
      "which the test before it reports"),

@@ -320,3 +320,36 @@ def test_an_if_on_a_random_number_and_a_float_body_for_an_int_variable_are_refus
         tf.while_loop(lambda i: i < 3, lambda i: i + 0.5, [0])
     m = tf.ones([2])
     assert run(tf.concat([m, m], axis=0), {}).shape == (4,)
+
+
+def test_an_if_on_any_computed_value_works_and_counts_must_be_integers():
+    def f(x):
+        return np.sin(x) * x if np.sin(x) > 0 else x**2  # an if on a computed value
+
+    for x0 in (1.0, 4.0):
+        assert np.isclose(gl.grad(f)(x0), central(f, x0), rtol=1e-6)
+    with pytest.raises(TypeError, match="only integer tensors"):
+        gl.grad(lambda x: sum(x for _ in range(x)))(2.0)  # range() of a float tensor
+    with pytest.raises(TypeError, match="one number"):
+        gl.grad(lambda x: x * len(range(gl.cast(gl.stack([x, x]), gl.int64))))(1.0)
+
+
+def test_cond_promotes_two_strong_dtypes_as_numpy_does():
+    x32 = tf.placeholder(tf.float32, name="x32")
+    x64 = tf.placeholder(tf.float64, name="x64")
+    y = tf.cond(x32 > 0, lambda: x32 * 2, lambda: x64 * 2)
+    assert y.dtype == np.float64
+    with tf.Session() as session:
+        assert session.run(y, {x32: 1.0, x64: 3.0}).dtype == np.float64
+
+
+def test_the_pass_budget_is_per_run_not_per_session(monkeypatch):
+    monkeypatch.setattr(control_flow, "MAX_PASSES", 200)
+    n = tf.placeholder(tf.int64, shape=[], name="n")
+    total = tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + 1.0), [0, 0.0])[1]
+    with tf.Session() as session:
+        for _ in range(5):  # 150 passes each: five runs are fine, one run of 250 is not
+            assert session.run(total, {n: 150}) == 150.0
+        with pytest.raises(gl.GradlabError, match="more than 200 passes"):
+            session.run(total, {n: 250})
+        assert session.run(total, {n: 150}) == 150.0
