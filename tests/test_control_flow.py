@@ -353,3 +353,19 @@ def test_the_pass_budget_is_per_run_not_per_session(monkeypatch):
         with pytest.raises(gl.GradlabError, match="more than 200 passes"):
             session.run(total, {n: 250})
         assert session.run(total, {n: 150}) == 150.0
+
+
+def test_inside_grad_a_question_about_an_outside_graph_value_says_so():
+    w = gl.Variable(2.0, name="w")
+    with pytest.raises(TypeError, match="Pass that value into the function"):
+        gl.grad(lambda x: x * w if w > 0 else x)(1.0)
+    # an integer count computed from the argument works as a range
+    assert gl.grad(lambda x: sum(x for _ in range(gl.cast(x * 0 + 3, gl.int64))))(1.0) == 3.0
+
+
+def test_loop_variables_are_named_after_the_bodys_parameters_only_when_they_match():
+    x = tf.placeholder(tf.float64, name="x")
+    named_loop = tf.while_loop(lambda k, p: k < 2, lambda k, p: (k + 1, p * x), [0, 1.0])[1]
+    assert "k <- k + 1" in gl.formula(named_loop)
+    star = tf.while_loop(lambda *v: v[0] < 2.0, lambda *v: [v[0] * x], [1.0])
+    assert "v0 <- v0*x" in gl.formula(star)  # *v has no name per variable

@@ -140,6 +140,11 @@ _RANDOM = {"RandomNormal", "TruncatedNormal", "RandomUniform", "RandomUniformLik
 
 def _asked(t: Tensor, what: str) -> Any:
     value = concrete_value(t)
+    if value is None and _active.stack:  # inside gl.grad, but the value comes from outside
+        raise TypeError(
+            f"the {what} of tensor '{t.name}' is unknown while tracing: it depends on a "
+            "placeholder or Variable of a graph, which has no value until a Session runs it. "
+            "Pass that value into the function as an argument instead")
     if value is None:
         raise TypeError(
             f"the {what} of tensor '{t.name}' is unknown until the graph runs, so a graph cannot "
