@@ -369,3 +369,26 @@ def test_loop_variables_are_named_after_the_bodys_parameters_only_when_they_matc
     assert "k <- k + 1" in gl.formula(named_loop)
     star = tf.while_loop(lambda *v: v[0] < 2.0, lambda *v: [v[0] * x], [1.0])
     assert "v0 <- v0*x" in gl.formula(star)  # *v has no name per variable
+
+
+def test_loop_gradients_for_a_known_vector_and_for_each_start_of_an_unknown_shape():
+    # a known 3-vector: one tangent loop per element, joined into the gradient
+    v = tf.placeholder(tf.float64, shape=[3], name="v")
+    out = tf.while_loop(lambda k, s: k < 3, lambda k, s: (k + 1, s * v + 1.0), [0, tf.ones([3])])[1]
+    (dv,) = tf.gradients(tf.reduce_sum(out * np.array([1.0, 2.0, 3.0])), v)
+    v0 = np.array([0.5, -1.0, 2.0])
+    want = np.array([1.0, 2.0, 3.0]) * (3 * v0**2 + 2 * v0 + 1)  # s3 = v^3 + v^2 + v + 1
+    np.testing.assert_allclose(run(dv, {v: v0}), want)
+    # unknown shapes and two float loop variables: the backward loop, for each start value
+    a0, b0 = tf.placeholder(tf.float64, name="a0"), tf.placeholder(tf.float64, name="b0")
+    _, a, b = tf.while_loop(lambda k, a, b: k < 2, lambda k, a, b: (k + 1, a * b, b + a), [0, a0, b0])
+    da0, db0 = tf.gradients(a + 10 * b, [a0, b0])
+
+    def closed(x, y):
+        for _ in range(2):
+            x, y = x * y, y + x
+        return x + 10 * y
+
+    got = run([da0, db0], {a0: 1.5, b0: 0.5})
+    assert np.isclose(got[0], central(lambda t: closed(t, 0.5), 1.5), rtol=1e-6)
+    assert np.isclose(got[1], central(lambda t: closed(1.5, t), 0.5), rtol=1e-6)
