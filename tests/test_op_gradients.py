@@ -179,3 +179,25 @@ def test_stop_gradient_blocks_and_unconnected_inputs_get_zeros():
         gx, gz = session.run([dx, dz], {x: [0.0, 1.0, 2.0], z: np.ones((2, 2))})
     np.testing.assert_allclose(gx, np.cos([0.0, 1.0, 2.0]))
     np.testing.assert_array_equal(gz, np.zeros((2, 2)))
+
+
+def test_casts_pass_the_gradient_to_floats_and_none_to_integers():
+    x = gl.placeholder(gl.float64, name="x")
+    through_float32 = gl.cast(gl.cast(x, gl.float32) * 3.0, gl.float64) * x
+    through_int = gl.cast(gl.cast(x * 3.0, gl.int64), gl.float64) * x
+    (d_float,) = gl.gradients(through_float32, x)
+    (d_int,) = gl.gradients(through_int, x)
+    values = np.array([0.5, 1.25, 2.0])
+    with gl.Session() as session:
+        got_float, got_int = session.run([d_float, d_int], {x: values})
+    np.testing.assert_allclose(got_float, 6 * values, rtol=1e-6)  # d(3x*x) = 6x
+    np.testing.assert_allclose(got_int, np.floor(3 * values))  # int(3x) is flat: only the factor x
+
+
+def test_named_nodes_and_round_with_decimals():
+    x = gl.placeholder(gl.float64, name="x")
+    assert gl.sin(x, name="wave").name == "wave" and gl.sin(x).name != "wave"
+    values = np.array([0.123456, -2.71828, 10.555])
+    with gl.Session() as session:
+        np.testing.assert_allclose(session.run(np.round(x, 2), {x: values}), np.round(values, 2))
+        np.testing.assert_allclose(session.run(np.round(x, 1), {x: values}), np.round(values, 1))
