@@ -28,7 +28,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Tensor
-from .opdef import constant, defop
+from .opdef import as_tensor, constant, defop
 from .ops import (named, _norm_axes, _reduce_shape, _static, _unreduce, broadcast_like, equal, matmul,
                   matrix_transpose, reduce_sum, sum_to_like, where, zeros_like)
 from .simplify import apply
@@ -180,6 +180,16 @@ def concat(a: Any, b: Any, axis: int = 0) -> Tensor:
     Longer lists are joined two at a time; the gradient hands each input its own
     part of ``g``."""
     return apply("Concat", a, b, axis=int(axis))
+
+
+def concat_all(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """All of ``tensors`` joined along ``axis``, as a balanced tree of two-way joins, so
+    that each element is copied about log2(n) times, not up to n times as a
+    left-to-right chain would."""
+    if len(tensors) == 1:
+        return as_tensor(tensors[0])
+    half = len(tensors) // 2
+    return concat(concat_all(tensors[:half], axis), concat_all(tensors[half:], axis), axis)
 
 
 # ---------------------------------------------------------------------------

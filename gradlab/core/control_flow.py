@@ -48,7 +48,7 @@ from .evaluate import _compute, evaluate
 from .forward import forward_gradients
 from .graph import Tensor, recording, toposort
 from .opdef import OPS, as_tensor, const_value, constant, defop, placeholder
-from .array_ops import concat
+from .array_ops import concat_all
 from .ops import cast, reduce_sum, reshape, zeros_like
 from .simplify import apply, rebuild
 
@@ -428,7 +428,7 @@ def _while_grad(j: int) -> Callable:
                 e[k] = 1
                 along = _while_tangent(j)(constant(e.reshape(x.shape)), out, *inputs, **attrs)
                 parts.append(reshape(reduce_sum(g * along), (1,)))
-            return reshape(_join(parts), x.shape)
+            return reshape(concat_all(parts, 0), x.shape)
         # Reverse mode through N passes of the body: a loop that runs backwards, k = N-1
         # down to 0, pulling the adjoints of the loop variables back through pass k with
         # the body's vector-Jacobian product, and adding up the adjoints of the values
@@ -476,13 +476,6 @@ def _while_grad(j: int) -> Callable:
                            (k - 1, *new_adjoints, *new_param_adjoints), which, None)
 
     return rule
-
-
-def _join(parts: list[Tensor]) -> Tensor:
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return concat(_join(parts[:half]), _join(parts[half:]), 0)
 
 
 defop("WhileLoop", _while_forward, _EachInput(_while_grad, 0), tangents=_EachInput(_while_tangent, 0),

@@ -362,12 +362,7 @@ def broadcast_to(array: Any, shape: Any, subok: bool = False) -> Tensor:
 
 
 def _join(tensors: list[Tensor], axis: int) -> Tensor:
-    # Concat joins two arrays; many are joined as a balanced tree, so that each element
-    # is copied about log2(n) times, not up to n times as a left-to-right chain would.
-    if len(tensors) == 1:
-        return tensors[0]
-    half = len(tensors) // 2
-    return ax.concat(_join(tensors[:half], axis), _join(tensors[half:], axis), axis)
+    return ax.concat_all(tensors, axis)
 
 
 def _sequence(arrays: Any, name: str) -> list[Tensor]:

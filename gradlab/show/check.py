@@ -160,17 +160,25 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
     return DerivativeCheck(False, message.format(where=where), points, yours, expected)
 
 
+def _mismatch(yours: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
+              valid: Any) -> tuple[np.ndarray, int | None]:
+    """Which entries (of 1-D arrays) are off by more than ``atol + rtol * |expected|``, among
+    the ``valid`` ones, and the worst of them (None when none is off)."""
+    with np.errstate(all="ignore"):
+        ratio = np.abs(yours - expected) / (atol + rtol * np.abs(expected))
+        bad = valid & ~(ratio <= 1)  # (a nan of yours is bad too)
+    if not bad.any():
+        return bad, None
+    return bad, int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)))
+
+
 def _compare_on_points(yours: np.ndarray, expected: np.ndarray, points: np.ndarray, rtol: float,
                        atol: float) -> str | None:
     """None when yours matches wherever the right values are finite; else how many points
     differ and the worst one ("{where}" is left for the caller to fill in)."""
-    with np.errstate(all="ignore"):
-        valid = np.isfinite(expected)
-        ratio = np.abs(yours - expected) / (atol + rtol * np.abs(expected))
-        bad = valid & ~(ratio <= 1)  # (a nan of yours is bad too)
-    if not bad.any():
+    bad, i = _mismatch(yours, expected, rtol, atol, np.isfinite(expected))
+    if i is None:
         return None
-    i = int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)))  # the worst point
     return (f"differs at {int(bad.sum())} of {len(points)} points of {{where}}; worst at "
             f"x = {_fmt(points[i])}: {_how_far(yours[i], expected[i])}")
 
@@ -194,12 +202,9 @@ def _verdict(yours: Any, expected: np.ndarray, what: str, rtol: float, atol: flo
         return DerivativeCheck(False, f"{what} has shape {array.shape}, but the answer has shape "
                                f"{expected.shape}", nothing, nothing, expected)
     array = array.astype(np.float64)
-    with np.errstate(all="ignore"):
-        ratio = np.abs(array - expected) / (atol + rtol * np.abs(expected))
-    bad = ~(ratio <= 1)
-    if not bad.any():
+    bad, flat = _mismatch(array.ravel(), expected.ravel(), rtol, atol, True)
+    if flat is None:
         return DerivativeCheck(True, f"{what} is right", nothing, array, expected)
-    flat = int(np.argmax(np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)).reshape(()))
     index = np.unravel_index(flat, expected.shape) if expected.shape else ()
     where = f" at index {list(map(int, index))}" if expected.shape else ""
     count = f"{int(bad.sum())} of {expected.size} entries differ; " if expected.size > 1 else ""
