@@ -249,6 +249,8 @@ class Mutant:
     replacement: str
     context: str = ""  # the source line
     outcome: str = ""  # killed, survived, equivalent, timeout or error
+    statement: tuple[int, int] = (0, 0)  # first and last line of the statement holding it
+    tests: str = ""  # the test files that ran ("" before a run)
 
 
 def _segment(lines: list[str], node: ast.AST) -> str:
@@ -351,11 +353,15 @@ def find_mutants(areas: list[str]) -> list[Mutant]:
                         and parents[node].arg in ("name", "stacklevel"):
                     continue
                 original = _segment(lines, node)
+                holder = node
+                while not isinstance(holder, ast.stmt) and holder in parents:
+                    holder = parents[holder]
                 for replacement in _variants(node, lines):
                     mutants.append(Mutant(area, path, node.lineno,
                                           (node.lineno, node.col_offset),
                                           (node.end_lineno, node.end_col_offset),
-                                          original, replacement, lines[node.lineno - 1].strip()))
+                                          original, replacement, lines[node.lineno - 1].strip(),
+                                          statement=(holder.lineno, holder.end_lineno)))
     return mutants
 
 
@@ -376,13 +382,68 @@ def _worker_copy(index: int) -> Path:
     return target
 
 
-def _run_tests(copy: Path, area: str, timeout: float) -> str:
-    order = FIRST[area].split() if area in FIRST else []
-    order += [t for t in TESTS if t not in order and (copy / t).exists()]
+# pytest's plugins that these tests do not use: nbval alone takes 3 s to import (nbformat's
+# JSON-schema checker), and each mutant pays every second of start-up again
+QUIET = ["-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:nbval",
+         "-p", "no:anyio", "-p", "no:benchmark", "-p", "no:xdist"]
+ALL = "*"  # the marker for lines run at import or collection time: every test file depends on them
+
+
+def _test_file(context: str) -> str:
+    """The test file of a coverage context such as ``test_simplify.test_rewrites|run``."""
+    parts = context.split("|")[0].split(".")
+    for part in parts:
+        if f"tests/{part}.py" in TESTS:
+            return f"tests/{part}.py"
+    return ALL
+
+
+def coverage_map(copy: Path, paths: set[str]) -> dict[str, dict[int, set[str]]]:
+    """For each mutated file: line -> the test files that run it (one traced run of the tests).
+
+    A mutant can only change the outcome of a test that runs its statement, so each mutant
+    runs just those test files: the same verdicts, in much less time. Lines run while modules
+    are imported or tests are collected (no test is current then) send their mutants to
+    every file.
+    """
+    import coverage  # a dependency of the mutation run only
+
+    rc = copy / ".coveragerc-mutate"
+    rc.write_text("[run]\ndynamic_context = test_function\nsource = gradlab\n")
     env = dict(os.environ, PYTHONPATH=str(copy), GRADLAB_HYPOTHESIS="mutation",
                PYTHONDONTWRITEBYTECODE="1")
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               "-p", "no:randomly", "-o", "addopts=", "-m", "not slow", *order]
+    subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest",
+                    "-q", *QUIET, "-m", "not slow", *[t for t in TESTS if (copy / t).exists()]],
+                   cwd=copy, env=env, capture_output=True, text=True, check=False)
+    data = coverage.CoverageData(basename=str(copy / ".coverage"))
+    data.read()
+    found: dict[str, dict[int, set[str]]] = {}
+    for path in paths:
+        by_line = data.contexts_by_lineno(str(copy / path))
+        found[path] = {line: {_test_file(c) for c in contexts} for line, contexts in by_line.items()}
+    (copy / ".coverage").unlink(missing_ok=True)
+    rc.unlink()
+    return found
+
+
+def tests_for(mutant: "Mutant", lines: dict[int, set[str]] | None) -> list[str]:
+    """The test files to run for a mutant, the likeliest to catch its area first."""
+    order = FIRST[mutant.area].split() if mutant.area in FIRST else []
+    order += [t for t in TESTS if t not in order]
+    if lines is None:
+        return order
+    first, last = mutant.statement
+    wanted = set().union(*(lines.get(n, set()) for n in range(first, last + 1)))
+    return order if ALL in wanted else [t for t in order if t in wanted]
+
+
+def _run_tests(copy: Path, order: list[str], timeout: float) -> str:
+    order = [t for t in order if (copy / t).exists()]
+    if not order:
+        return "survived"  # no test runs this statement, so none can fail
+    env = dict(os.environ, PYTHONPATH=str(copy), GRADLAB_HYPOTHESIS="mutation",
+               PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "-m", "pytest", "-x", "-q", *QUIET, "-m", "not slow", *order]
     try:
         result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True,
                                 timeout=timeout)
@@ -406,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
+    parser.add_argument("--all-tests", action="store_true",
+                        help="run every test file for every mutant (no coverage-based choice)")
     args = parser.parse_args(argv)
     mutants = find_mutants(args.area or list(AREAS))
     if args.at:
@@ -427,11 +490,14 @@ def main(argv: list[str] | None = None) -> int:
 
     copies = [_worker_copy(i) for i in range(args.jobs)]
     free = list(copies)
-    baseline = _run_tests(copies[0], "checks", 600)
+    baseline = _run_tests(copies[0], TESTS, 600)
     if baseline != "survived":
         print(f"the unmutated tests do not pass in the copy ({baseline}); fix that first")
         return 2
     started = time.perf_counter()
+    covered = None if args.all_tests else coverage_map(copies[0], {m.path for m in mutants})
+    if covered is not None:
+        print(f"coverage map of the tests made in {time.perf_counter() - started:.0f} s", flush=True)
 
     def run(mutant: Mutant) -> Mutant:
         copy = free.pop()
@@ -439,7 +505,9 @@ def main(argv: list[str] | None = None) -> int:
         original = target.read_text()
         try:
             target.write_text(_apply(original, mutant))
-            mutant.outcome = _run_tests(copy, mutant.area, args.timeout)
+            order = tests_for(mutant, None if covered is None else covered[mutant.path])
+            mutant.tests = " ".join(order) if order else "(no test runs this statement)"
+            mutant.outcome = _run_tests(copy, order, args.timeout)
         finally:
             target.write_text(original)
             free.append(copy)
@@ -457,7 +525,9 @@ def main(argv: list[str] | None = None) -> int:
                 mutant.outcome = "equivalent"
             if mutant.outcome == "survived":
                 print(f"  survived: {mutant.path}:{mutant.line}  {mutant.original[:60]!r} -> "
-                      f"{mutant.replacement[:60]!r}", flush=True)
+                      f"{mutant.replacement[:60]!r}"
+                      + ("  (no test runs this statement)" if not mutant.tests.startswith("tests/")
+                         else ""), flush=True)
             if done % 25 == 0:
                 print(f"[{done}/{len(mutants)} in {time.perf_counter() - started:.0f} s]", flush=True)
 
