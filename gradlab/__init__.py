@@ -60,7 +60,7 @@ from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
 from .frontend.tf_control_flow import case, cond, while_loop
 from .frontend.jacobians import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
-from .frontend.newton import NewtonResult, newton
+from .frontend.newton import NewtonResult, newton, newton_with
 from .frontend.session import InteractiveSession, Session, get_default_session
 from .frontend.variables import (Variable, constant_initializer, get_variable, global_variables,
                                  global_variables_initializer, glorot_uniform_initializer,
@@ -69,10 +69,13 @@ from .frontend.variables import (Variable, constant_initializer, get_variable, g
                                  random_uniform_initializer, trainable_variables,
                                  truncated_normal_initializer, variable_scope,
                                  variables_initializer, zeros_initializer)
+from .frontend import datasets  # noqa: F401  (gl.datasets.two_moons(): small 2-D datasets)
 from .show import exercises  # noqa: F401  (gl.exercises.lesson2_step(...): the course's self-checks)
+from .show import micro  # noqa: F401  (gl.micro.Value: lesson 11's scalar engine, pure Python)
 from .show.check import (DerivativeCheck, central_difference, check_answer, check_derivative,
                          check_formula, check_gradients, check_rule, forward_difference)
 from .show.expr import Expression, ExpressionError, parse
+from .show.surface import Surface, parse_surface
 from .show.formula import formula, to_latex
 
 # Names of TensorFlow before 1.0, which 2016 tutorials use.
@@ -99,6 +102,12 @@ _LAZY = {
     "explore_descent": "widgets.descent", "DescentExplorer": "widgets.descent",
     "descent_path": "widgets.descent", "explore_taylor": "widgets.taylor",
     "TaylorExplorer": "widgets.taylor",
+    "explore_newton": "widgets.newton", "NewtonExplorer": "widgets.newton",
+    "newton_path": "widgets.newton",
+    "explore_surface": "widgets.surface", "SurfaceExplorer": "widgets.surface",
+    "descend_surface": "widgets.surface", "SURFACE_PRESETS": "widgets.surface",
+    "explore_training": "widgets.training", "TrainingExplorer": "widgets.training",
+    "TwoLayerNetwork": "widgets.training",
 }
 
 
@@ -131,13 +140,13 @@ def __dir__() -> list[str]:
 __all__ = [
     "abs", "add", "add_n", "app", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "argmax", "argmin", "bool", "BudgetError", "cast", "ceil", "central_difference",
-    "check_answer", "check_derivative", "check_formula", "check_gradients", "check_rule", "exercises", "clip_by_value", "concat", "constant",
+    "check_answer", "check_derivative", "check_formula", "check_gradients", "check_rule", "exercises", "micro", "clip_by_value", "concat", "constant",
     "constant_initializer", "cos", "cosh", "deg2rad", "degrees", "DerivativeCheck", "descent_path",
     "DescentExplorer", "divide", "draw_graph", "elementwise_grad", "equal", "evaluate", "exp",
     "exp2", "expand_dims", "eye", "explore", "explore_descent", "explore_taylor", "Explorer", "expm1",
     "Expression", "ExpressionError", "fabs", "FeedError", "fill", "flags", "float16", "float32",
     "float64", "floor", "forward_gradients", "hessian", "hvp", "jacfwd", "jacobian", "jacrev",
-    "jvp", "newton", "Dimension", "TensorShape", "case", "cond", "while_loop", "NewtonResult", "vjp", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
+    "jvp", "newton", "newton_with", "explore_newton", "NewtonExplorer", "newton_path", "Dimension", "TensorShape", "case", "cond", "while_loop", "NewtonResult", "vjp", "fmax", "fmin", "fmod", "formula", "forward_difference", "gather",
     "get_default_graph", "get_default_session", "get_variable", "global_variables",
     "global_variables_initializer", "glorot_uniform_initializer", "grad", "grad_and_aux",
     "gradients", "GradlabError", "Graph", "GraphDrawing", "greater", "greater_equal", "group",
@@ -146,7 +155,7 @@ __all__ = [
     "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not",
     "logical_or", "logical_xor", "matmul", "matrix_determinant", "matrix_inverse", "maximum",
     "minimum", "mod", "multiply", "name_scope", "negative", "newaxis", "nn", "NoGradientError",
-    "not_equal", "one_hot", "ones", "ones_initializer", "ones_like", "parse", "placeholder",
+    "not_equal", "one_hot", "ones", "ones_initializer", "ones_like", "parse", "parse_surface", "Surface", "explore_surface", "SurfaceExplorer", "explore_training", "TrainingExplorer", "TwoLayerNetwork", "datasets", "descend_surface", "SURFACE_PRESETS", "placeholder",
     "Plan", "plot", "pow", "PRESETS", "rad2deg", "radians", "random_normal",
     "random_normal_initializer", "random_uniform", "random_uniform_initializer", "range", "rank",
     "reciprocal", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean",

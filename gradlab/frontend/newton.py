@@ -89,6 +89,25 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
     >>> float(result.x), result.kind
     (2.0, 'minimum')
     """
+    value_grad, curvature = value_and_grad(f), hessian(f)
+
+    def derivatives(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        value, g = value_grad(x)
+        if np.size(value) != 1:
+            raise ValueError(f"newton minimises a function whose value is one number; f "
+                             f"returned shape {np.shape(value)} (for a vector f, minimise "
+                             "np.sum(f(x)**2), say)")
+        return value, g, curvature(x)
+
+    return newton_with(derivatives, x0, steps, tol)
+
+
+def newton_with(derivatives: Callable[[np.ndarray], tuple], x0: float | np.ndarray,
+                steps: int = 20, tol: float = 1e-10) -> NewtonResult:
+    """Newton's method when the derivatives come from elsewhere: ``derivatives(x)`` returns
+    f(x), its gradient and its Hessian (numbers for one variable). :func:`newton` gets them
+    from gradlab's autodiff; the Newton widget from a typed formula's compiled plan. The
+    stopping rules and the verdict are those of :func:`newton`."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     x = np.array(x0, dtype=np.float64)
@@ -96,21 +115,19 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
         raise ValueError(f"x0 must be a number or a vector, got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be finite, got {x0!r}")
-    value_grad, curvature = value_and_grad(f), hessian(f)
+
+    def at(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        with np.errstate(all="ignore"):  # (outside f's domain: the verdict says so)
+            value, g, h = derivatives(x)
+        return (float(np.sum(value)), np.asarray(g, dtype=np.float64),
+                np.asarray(h, dtype=np.float64).reshape(x.shape + x.shape))
+
     path, values = [x.copy()], []
     verdict, converged, kind, scale = "", False, "", 0.0
     sizes: list[float] = []  # the length of each Newton step
     for _ in range(steps + 1):
-        with np.errstate(all="ignore"):  # (outside f's domain: the verdict says so)
-            value, g = value_grad(x)
-            if np.size(value) != 1:
-                raise ValueError(f"newton minimises a function whose value is one number; f "
-                                 f"returned shape {np.shape(value)} (for a vector f, minimise "
-                                 "np.sum(f(x)**2), say)")
-            h = np.asarray(curvature(x), dtype=np.float64).reshape(x.shape + x.shape)
-        value = float(np.sum(value))
+        value, g, h = at(x)
         values.append(value)
-        g = np.asarray(g, dtype=np.float64)
         if not (np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
             verdict = (f"stopped: f or its derivatives are not finite at x = {_show(x)} (outside "
                        "f's domain, or an overflow)")
@@ -137,14 +154,12 @@ def newton(f: Callable, x0: float | np.ndarray, steps: int = 20, tol: float = 1e
         sizes.append(float(np.max(np.abs(step), initial=0.0)))
         growing = len(sizes) >= 3 and sizes[-1] > 4 * sizes[-2] > 16 * sizes[-3]
         if not np.all(np.isfinite(x)) or np.max(np.abs(x), initial=0.0) > 1e12 or growing:
-            values.append(float("nan") if not np.all(np.isfinite(x)) else float(np.sum(value_grad(x)[0])))
+            values.append(float("nan") if not np.all(np.isfinite(x)) else at(x)[0])
             verdict = f"diverged: each step overshoots further, and x ran off to {_show(x)}"
             break
         if np.max(np.abs(step), initial=0.0) <= tol * (1 + np.max(np.abs(x), initial=0.0)):
-            with np.errstate(all="ignore"):
-                value, g = value_grad(x)
-                h = np.asarray(curvature(x), dtype=np.float64).reshape(x.shape + x.shape)
-            values.append(float(np.sum(value)))
+            value, g, h = at(x)
+            values.append(value)
             converged = True
             kind = _curvature_kind(h, scale)
             verdict = f"converged to a {kind or _FLAT} at x = {_show(x)}"

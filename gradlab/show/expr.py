@@ -104,9 +104,9 @@ def _suggest(name: str, known: list[str]) -> str:
 class _Reader:
     """Walks the whitelisted syntax tree and builds gradlab nodes."""
 
-    def __init__(self, text: str, source: str, columns: list[int], variable: str) -> None:
+    def __init__(self, text: str, source: str, columns: list[int], variables: tuple[str, ...]) -> None:
         self.text, self.source, self.columns = text, source, columns
-        self.variable = variable
+        self.variables = variables
         self.leaves: dict[str, Tensor] = {}
 
     def fail(self, reason: str, node: ast.AST | None = None, length: int | None = None) -> None:
@@ -120,9 +120,9 @@ class _Reader:
 
     def leaf(self, name: str, node: ast.AST) -> Tensor:
         if name not in self.leaves:
-            if name != self.variable and len(self.leaves) >= MAX_PARAMETERS + 1:
+            if name not in self.variables and len(self.leaves) >= MAX_PARAMETERS + len(self.variables):
                 self.fail(f"too many parameters (at most {MAX_PARAMETERS})", node)
-            shape = None if name == self.variable else ()
+            shape = None if name in self.variables else ()
             self.leaves[name] = placeholder(np.float64, shape=shape, name=name)
         return self.leaves[name]
 
@@ -148,7 +148,7 @@ class _Reader:
                 self.fail(f"names starting with '_' are not allowed ('{name}')", node)
             if name in FUNCTIONS:
                 self.fail(f"'{name}' is a function: call it, as in {name}(x)", node)
-            if name in CONSTANTS and name != self.variable:
+            if name in CONSTANTS and name not in self.variables:
                 return constant(CONSTANTS[name], symbol=name)
             return self.leaf(name, node)
         if isinstance(node, ast.UnaryOp):
@@ -162,7 +162,7 @@ class _Reader:
             if symbol is None:
                 self.fail("only + - * / and ** (or ^) are allowed between terms", node)
             if symbol == "**" and isinstance(node.left, ast.Name) and node.left.id == "e" \
-                    and self.variable != "e":
+                    and "e" not in self.variables:
                 return exp(self.read(node.right))  # e^x is exp(x)
             left, right = self.read(node.left), self.read(node.right)
             return {"+": lambda: left + right, "-": lambda: left - right,
@@ -271,6 +271,37 @@ def _family(op: ast.operator) -> str:
         op, (ast.Mult, ast.Div)) else type(op).__name__
 
 
+def _check_variable(variable: Any) -> None:
+    if not isinstance(variable, str) or not variable.isidentifier() or variable.startswith("_"):
+        raise ExpressionError(f"the variable must be a plain name such as 'x', not {variable!r}")
+    if variable in FUNCTIONS:
+        raise ExpressionError(f"'{variable}' is a function name and cannot be the variable")
+
+
+def read_formula(text: str, variables: tuple[str, ...]) -> tuple[Tensor, dict[str, Tensor], Graph]:
+    """The whitelist parser's one entry: ``text`` as a node of a new graph, with the leaves
+    (placeholders) by name, the variables first. Used by :func:`parse` (one variable) and
+    by :func:`gradlab.parse_surface` (two)."""
+    for variable in variables:
+        _check_variable(variable)
+    if len(set(variables)) != len(variables):
+        raise ExpressionError(f"the variables must have different names, not {variables!r}")
+    source, columns = _prepare(text)
+    tree = _syntax_tree(text, source, columns)
+    graph = Graph()
+    with graph.as_default():
+        reader = _Reader(text, source, columns, tuple(variables))
+        for variable in variables:
+            reader.leaf(variable, tree)
+        try:
+            tensor = reader.read(tree)
+        except ExpressionError:
+            raise
+        except GradlabError as err:  # e.g. a shape error from folding
+            raise ExpressionError(str(err), text, None) from None
+    return tensor, reader.leaves, graph
+
+
 def parse(text: str, variable: str = "x") -> "Expression":
     """Read a formula such as ``"a*sin(b*x)"`` into an :class:`Expression`.
 
@@ -278,24 +309,9 @@ def parse(text: str, variable: str = "x") -> "Expression":
     (in the explorer, a slider). Raises :class:`ExpressionError` for anything
     that is not a formula, with a caret under the problem.
     """
-    if not isinstance(variable, str) or not variable.isidentifier() or variable.startswith("_"):
-        raise ExpressionError(f"the variable must be a plain name such as 'x', not {variable!r}")
-    if variable in FUNCTIONS:
-        raise ExpressionError(f"'{variable}' is a function name and cannot be the variable")
-    source, columns = _prepare(text)
-    tree = _syntax_tree(text, source, columns)
-    graph = Graph()
-    with graph.as_default():
-        reader = _Reader(text, source, columns, variable)
-        x = reader.leaf(variable, tree)
-        try:
-            tensor = reader.read(tree)
-        except ExpressionError:
-            raise
-        except GradlabError as err:  # e.g. a shape error from folding
-            raise ExpressionError(str(err), text, None) from None
-    parameters = {name: t for name, t in reader.leaves.items() if name != variable}
-    return Expression(text.strip(), tensor, x, parameters, graph)
+    tensor, leaves, graph = read_formula(text, (variable,))
+    parameters = {name: t for name, t in leaves.items() if name != variable}
+    return Expression(text.strip(), tensor, leaves[variable], parameters, graph)
 
 
 def as_expression(f: Any, variable: str = "x") -> "Expression":
