@@ -112,10 +112,13 @@ class NewtonExplorer(widgets.VBox):
         try:
             result = newton_path(self.expression, self.start.value, self.steps.value,
                                  **self._params())
-            # f, f', f'' at every point of the path, in one run of the plan
+            # f, f', f'' at every point of the path, in one run of the plan (padded to
+            # one length, so that every path runs the same cached plan)
+            points = np.full(self.steps.max + 2, result.path[-1])
+            points[: len(result.path)] = result.path
             with np.errstate(all="ignore"):
-                values, slopes, curvatures = self.expression.evaluate(
-                    result.path, (0, 1, 2), **self._params())
+                values, slopes, curvatures = (v[: len(result.path)] for v in self.expression.evaluate(
+                    points, (0, 1, 2), **self._params()))
         except (GradlabError, ValueError, ArithmeticError) as err:
             self.status.value = error_html(f"{type(err).__name__}: {err}")
             return
