@@ -52,8 +52,9 @@ AREAS: dict[str, list[tuple[str, set[str] | None]]] = {
                                                     "_spec_broadcast_like", "_spec_reshape",
                                                     "_spec_same_shape", "_SPECIALIZE", "Plan",
                                                     "_generate", "_frozen"})],
-    "parser": [("gradlab/show/expr.py", {"_Reader", "_prepare", "_syntax_tree", "_depth", "read_formula", "_check_variable",
-                                         "_family", "parse", "_REFUSED", "_OPERATORS"})],
+    "parser": [("gradlab/show/expr.py", {"_Reader", "_prepare", "_syntax_tree", "_depth",
+                                         "read_formula", "_check_variable", "_family", "parse",
+                                         "_REFUSED", "_OPERATORS"})],
     "checks": [("gradlab/show/check.py", None)],
 }
 

@@ -42,12 +42,7 @@ Example::
     (1.0, 2.0)
 """
 
-from __future__ import annotations
-
 import math
-from typing import Callable, Union
-
-Number = Union[int, float]
 
 
 def _nothing() -> None:
@@ -62,18 +57,18 @@ class Value:
     :meth:`exp`, :meth:`log`, :meth:`tanh` and :meth:`relu`.
     """
 
-    def __init__(self, data: Number, parents: tuple[Value, ...] = (), op: str = "") -> None:
+    def __init__(self, data: float, parents: "tuple[Value, ...]" = (), op: str = "") -> None:
         self.data = float(data)
         self.grad = 0.0
         self._parents = tuple(parents)
-        self._backward: Callable[[], None] = _nothing
+        self._backward = _nothing  # replaced by the operation that makes this Value
         self.op = op  # which operation made it ("" for an input): for reading, not computing
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
     # -- the primitive steps: forward value and local derivatives side by side -------------
-    def __add__(self, other: Value | Number) -> Value:
+    def __add__(self, other: "Value | float") -> "Value":
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
@@ -84,7 +79,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __mul__(self, other: Value | Number) -> Value:
+    def __mul__(self, other: "Value | float") -> "Value":
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other), "*")
 
@@ -95,7 +90,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, n: Number) -> Value:
+    def __pow__(self, n: float) -> "Value":
         if isinstance(n, Value):
             raise TypeError("this engine raises Values to plain numbers only (x ** 3, not x ** y)")
         out = Value(self.data ** n, (self,), f"**{n}")
@@ -106,7 +101,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def exp(self) -> Value:
+    def exp(self) -> "Value":
         """e to the power of this Value; its derivative is itself, so the rule uses ``out``."""
         out = Value(math.exp(self.data), (self,), "exp")
 
@@ -116,7 +111,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def log(self) -> Value:
+    def log(self) -> "Value":
         """The natural logarithm (of a positive Value); its derivative is 1 / x."""
         out = Value(math.log(self.data), (self,), "log")
 
@@ -126,7 +121,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def tanh(self) -> Value:
+    def tanh(self) -> "Value":
         """The hyperbolic tangent; its derivative is 1 - tanh(x)**2, again read from ``out``."""
         out = Value(math.tanh(self.data), (self,), "tanh")
 
@@ -136,7 +131,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def relu(self) -> Value:
+    def relu(self) -> "Value":
         """max(0, x); its derivative is 1 for x > 0 and 0 otherwise (0 at x = 0, as in gradlab)."""
         out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
 
@@ -147,25 +142,25 @@ class Value:
         return out
 
     # -- everything else is written with the steps above ------------------------------------
-    def __neg__(self) -> Value:
+    def __neg__(self) -> "Value":
         return self * -1
 
-    def __sub__(self, other: Value | Number) -> Value:
+    def __sub__(self, other: "Value | float") -> "Value":
         return self + (-other)
 
-    def __truediv__(self, other: Value | Number) -> Value:
+    def __truediv__(self, other: "Value | float") -> "Value":
         return self * other ** -1
 
-    def __radd__(self, other: Number) -> Value:  # 2 + x
+    def __radd__(self, other: float) -> "Value":  # 2 + x
         return self + other
 
-    def __rmul__(self, other: Number) -> Value:  # 2 * x
+    def __rmul__(self, other: float) -> "Value":  # 2 * x
         return self * other
 
-    def __rsub__(self, other: Number) -> Value:  # 2 - x
+    def __rsub__(self, other: float) -> "Value":  # 2 - x
         return (-self) + other
 
-    def __rtruediv__(self, other: Number) -> Value:  # 2 / x
+    def __rtruediv__(self, other: float) -> "Value":  # 2 / x
         return self ** -1 * other
 
     # -- the backward pass --------------------------------------------------------------------
@@ -180,7 +175,7 @@ class Value:
             node._backward()
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value) -> "list[Value]":
     """Every Value that ``root`` depends on (``root`` included), each one after its parents.
 
     A depth-first search with a stack of its own instead of recursion, so a chain of a

@@ -147,8 +147,11 @@ def libraries_here(*libraries: str) -> LibraryReport:
     ``tensorflow``) are installed here, with their versions. This differs from machine to
     machine, so a notebook cell that shows it is left out of nbval's comparison."""
     names = libraries or ("torch", "jax", "tensorflow")
-    return LibraryReport(tuple((name, version_of(name) or "" if installed(name) else None,
-                                recorded_runs.VERSIONS.get(name)) for name in names))
+    rows = []
+    for name in names:
+        here = (version_of(name) or "(version unknown)") if installed(name) else None
+        rows.append((name, here, recorded_runs.VERSIONS.get(name)))
+    return LibraryReport(tuple(rows))
 
 
 __all__ = ["QUIET", "LibraryReport", "installed", "libraries_here", "recording",
