@@ -80,6 +80,12 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/core/ops.py", "if len(x.shape) >= 2:", "len(x.shape) >= 2", "(len(x.shape) > 2)",
      "_at_least_2d_shape never sees a known 2-D shape: the rewrite returns such x itself"),
     ("gradlab/core/ops.py", "if len(x.shape) >= 2:", "2", "(3)", "the same line, the same reason"),
+    ("gradlab/core/ops.py", "shape_inputs=(2,),  # a is read for its shape", "2", "(3)",
+     "SumToLike's a (the input whose shape the gradient takes) joining the dtype promotion: a's "
+     "dtype was promoted into the op's output, and g has the output's dtype, so it never widens"),
+    ("gradlab/core/ops.py", "None if t.skey is t else t.skey", "t.skey is t", "(t.skey is not t)",
+     "a renamed copy has t's shape: keying it by t is as true as keying it by itself, and the "
+     "other way round it only forgets a shape equality the simplifier could have used"),
     ("gradlab/core/ops.py", "a2 = (1,) + a if len(a) == 1", "1", "(2)",
      "the axis put before a vector in _matmul_shape is removed again, whatever its size"),
     ("gradlab/core/ops.py", "b2 = b + (1,) if len(b) == 1", "1", "(2)",
@@ -90,7 +96,7 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "group() builds its node directly, never through apply, so it is never folded"),
     ("gradlab/core/ops.py", 'defop("Assign", _assign, (None, None), shape=_like(0)', "0", "(1)",
      "the Assign row's shape rule is never used: Variable.assign builds its node directly"),
-    ("gradlab/core/ops.py", "shape=_like(1), shape_inputs=(1,))", "1", "(2)",
+    ("gradlab/core/ops.py", "shape=_like(1), shape_inputs=(1,),", "1", "(2)",
      "ReshapeLike(g, like): g already has like's dtype (the engine broadcasts g to the "
      "output first), so like taking part in dtype promotion changes nothing"),
     ("gradlab/compile/optimize.py", '_EVEN = {"Cos", "Cosh", "Square", "Abs"}',

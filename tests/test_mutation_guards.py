@@ -21,6 +21,8 @@ import pytest
 
 import gradlab as gl
 from gradlab.compile.plan import Plan
+from gradlab.core import array_ops
+from gradlab.core import ops as core_ops
 from gradlab.core.graph import toposort
 from gradlab.show.expr import MAX_LENGTH
 from invariants import assert_static_facts_hold
@@ -469,3 +471,45 @@ def test_gradients_are_linear_in_grad_ys(name, weight):
     got_plain, got_weighted, got_array = _run([plain, weighted, as_array], {x: value})
     np.testing.assert_allclose(got_weighted, weight * got_plain, rtol=1e-12)
     np.testing.assert_allclose(got_array, weight * got_plain, rtol=1e-12)
+
+
+REDUCTIONS = {  # gradlab's reductions and the numpy function each one follows
+    "reduce_sum": np.sum, "reduce_mean": np.mean, "reduce_prod": np.prod,
+    "reduce_max": np.max, "reduce_min": np.min,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+@pytest.mark.parametrize("axis, keepdims", [(None, None), (None, True), (1, None), (1, True),
+                                            ((0, 2), False)])
+def test_every_reduction_drops_or_keeps_axes_as_numpy_does(name, axis, keepdims):
+    # keepdims=None means "not given": the default must drop the reduced axes
+    value = RNG.uniform(0.5, 1.5, (2, 3, 4))
+    x = gl.placeholder(shape=(2, 3, 4), name="x")
+    options = {} if keepdims is None else {"keepdims": keepdims}
+    node = getattr(gl, name)(x, axis=axis, **options)
+    expected = REDUCTIONS[name](value, axis=axis, **options)
+    got = _run([node], {x: value})[0]
+    assert np.shape(got) == np.shape(expected) and node.shape == np.shape(expected)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # the core's own functions (which the widgets and the numpy layer call) have the same defaults
+    core = getattr(core_ops, name, None) or getattr(array_ops, name)
+    node = core(x, axis=axis, **options)
+    assert node.shape == np.shape(expected)
+    np.testing.assert_allclose(_run([node], {x: value})[0], expected, rtol=1e-12)
+
+
+def test_matmul_refuses_a_scalar_on_either_side():
+    # (the static shape rule says so while building; constants are folded by numpy instead)
+    for a, b in [((), (2,)), ((2,), ()), ((), ())]:
+        with pytest.raises(gl.ShapeError, match="at least one dimension"):
+            gl.matmul(gl.placeholder(shape=a), gl.placeholder(shape=b))
+
+
+def test_a_name_given_to_a_result_that_simplified_to_an_input_still_feeds_and_names():
+    # x * 1 is x itself; naming it must not make a second, unfed placeholder
+    x = gl.placeholder(name="x")
+    for node in (gl.multiply(x, 1.0, name="same"), gl.add(x, 0.0, name="plus_zero"),
+                 gl.identity(x, name="copy")):
+        assert node.name != x.name
+        assert _run([node], {x: 3.5})[0] == 3.5
