@@ -60,6 +60,7 @@ from .frontend.custom_ops import register_op
 from .frontend.functional import elementwise_grad, grad, grad_and_aux, value_and_grad
 from .frontend.tf_control_flow import case, cond, while_loop
 from .frontend.jacobians import hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
+from .frontend.networks import TwoLayerNetwork
 from .frontend.newton import NewtonResult, newton, newton_with
 from .frontend.session import InteractiveSession, Session, get_default_session
 from .frontend.variables import (Variable, constant_initializer, get_variable, global_variables,
@@ -107,7 +108,6 @@ _LAZY = {
     "explore_surface": "widgets.surface", "SurfaceExplorer": "widgets.surface",
     "descend_surface": "widgets.surface", "SURFACE_PRESETS": "widgets.surface",
     "explore_training": "widgets.training", "TrainingExplorer": "widgets.training",
-    "TwoLayerNetwork": "widgets.training",
 }
 
 

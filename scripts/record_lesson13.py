@@ -16,6 +16,8 @@ re-execute the lesson in the course environment, so that its saved outputs are t
 
     python scripts/run_notebooks.py notebooks/13_from_tf1_to_today.ipynb
 
+With ``--check`` it writes nothing: it says whether every example still prints its recording
+(exit status 1 if one does not), for a machine that has the libraries at other versions.
 tests/test_lesson13.py checks the recorded numbers against numpy and gradlab.
 """
 
@@ -58,7 +60,8 @@ def render(versions: dict[str, str], outputs: dict[str, tuple[str, str]]) -> str
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -78,6 +81,15 @@ def main() -> int:
             filename = f"<lesson 13, code cell {number}>"
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             exec(compile(source, filename, "exec"), namespace)  # the lesson's own cells
+    if check:
+        from gradlab.show import recorded_runs
+
+        changed = sorted(name for name in set(recorded) | set(recorded_runs.OUTPUTS)
+                         if recorded.get(name) != recorded_runs.OUTPUTS.get(name))
+        for name in changed:
+            print(f"{name}: prints something else than its recording", file=sys.stderr)
+        print(f"{len(recorded) - len(changed)} of {len(recorded)} examples print their recording")
+        return 1 if changed else 0
     versions = {"python": platform.python_version(),
                 "numpy": other_libraries.version_of("numpy") or "?"}
     versions.update({name: other_libraries.version_of(name) or "?" for name in LIBRARIES})

@@ -423,3 +423,20 @@ def test_tangents_keep_float32_and_several_tangents_for_one_x_add_up():
     assert got.dtype == np.float32 and got_twice.dtype == np.float32
     np.testing.assert_allclose(got, np.cos(x0) * x0 + np.sin(x0), rtol=1e-6)
     np.testing.assert_allclose(got_twice, got, rtol=1e-6)  # moving x by 1/4 and by 3/4: by 1
+
+
+@pytest.mark.parametrize("f, x0, kind", [
+    (lambda x: x**3, 1.0, ""),                       # an inflection point, reached linearly
+    (lambda x: x**3, -1.0, ""),
+    (lambda x: x**4, 1.0, ""),                       # a minimum the second-derivative test cannot see
+    (lambda v: v[0] ** 3 + v[1] ** 2, np.array([1.0, 1.0]), ""),  # singular in one direction
+    (lambda x: x**4 / 4 + x**2 / 2, 1e6, "minimum"),  # far away: long linear phase, then quadratic
+    (lambda x: (x - 2) ** 2 + 1, 10.0, "minimum"),   # exact in one step
+    (lambda x: -np.cosh(x), 1.0, "maximum"),
+    (lambda v: v[0] ** 2 - v[1] ** 2 + v[0] * v[1] ** 3, np.array([0.3, 0.2]), "saddle point"),
+])
+def test_newton_names_the_kind_of_point_only_when_the_curvature_there_is_not_zero(f, x0, kind):
+    result = gl.newton(f, x0, steps=100)
+    assert result.converged and result.kind == kind, result.verdict
+    if kind == "":
+        assert "cannot tell" in result.verdict

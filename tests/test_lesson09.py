@@ -9,17 +9,12 @@ import numpy as np
 import pytest
 
 import gradlab as gl
+from lesson_files import SOLUTIONS, load
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "09_forward_mode_and_dual_numbers.ipynb"
-SOLUTIONS = ROOT / "notebooks" / "solutions"
 
 
-def load(name, **namespace):
-    """Run a solution file the way %load + run would, in a namespace like the notebook's."""
-    namespace = {"np": np, "gl": gl, **namespace}
-    exec(compile((SOLUTIONS / name).read_text(), name, "exec"), namespace)  # our own files
-    return namespace
 
 
 def notebook_duals():

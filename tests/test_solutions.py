@@ -6,15 +6,25 @@ import numpy as np
 import pytest
 
 import gradlab as gl
+from lesson_files import SOLUTIONS, load
 
-SOLUTIONS = Path(__file__).resolve().parent.parent / "notebooks" / "solutions"
 
 
-def load(name, **namespace):
-    """Run a solution file the way %load + run would, in a namespace like the notebook's."""
-    namespace = {"np": np, "gl": gl, **namespace}
-    exec(compile((SOLUTIONS / name).read_text(), name, "exec"), namespace)  # our own files
-    return namespace
+
+
+# The second half's solutions need their lesson's own code (a Dual class, a Value class, the
+# network's data), so each lesson's test module loads them in a namespace like the notebook's.
+CHECKED_WITH_THEIR_LESSON = {
+    "09_choose_mode.py": "test_lesson09.py", "09_dual_tanh.py": "test_lesson09.py",
+    "09_jvp_by_hand.py": "test_lesson09.py",
+    "10_newton_start.py": "test_lesson10.py", "10_newton_step.py": "test_lesson10.py",
+    "10_vjp_by_hand.py": "test_lesson10.py",
+    "11_exp_tanh.py": "test_lesson11.py", "11_fan_in.py": "test_lesson11.py",
+    "12_bias_gradient.py": "test_lesson12.py", "12_fast_training.py": "test_lesson12.py",
+    "12_weight_count.py": "test_lesson12.py",
+    "13_kinds.py": "test_lesson13.py", "13_tape.py": "test_lesson13.py",
+    "13_translate.py": "test_lesson13.py",
+}
 
 
 def test_every_solution_file_is_checked_here():
@@ -22,7 +32,16 @@ def test_every_solution_file_is_checked_here():
                "03_chain_rule.py", "03_fan_in.py", "04_second_derivative.py",
                "04_fourth_derivative.py", "05_matmul_gradient.py", "06_safe_log.py",
                "07_learning_rate.py", "08_softsign.py"}
-    assert {p.name for p in SOLUTIONS.glob("*.py")} == checked
+    assert {p.name for p in SOLUTIONS.glob("*.py")} == checked | set(CHECKED_WITH_THEIR_LESSON)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKED_WITH_THEIR_LESSON))
+def test_the_second_half_solutions_are_checked_with_their_lesson(name):
+    # each is run through its exercise's self-check in its lesson's test module
+    module = Path(__file__).with_name(CHECKED_WITH_THEIR_LESSON[name]).read_text()
+    assert f'"{name}"' in module
+    lesson = int(name[:2])
+    assert f"exercises.lesson{lesson}_" in module
 
 
 @pytest.mark.parametrize("name, formula, x_range", [

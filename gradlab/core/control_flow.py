@@ -43,11 +43,11 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from .autodiff import gradients
-from .errors import GradlabError, NoGradientError, ShapeError
+from .errors import GradlabError, ShapeError
 from .evaluate import _compute, evaluate
 from .forward import forward_gradients
 from .graph import Tensor, recording, toposort
-from .opdef import OPS, as_tensor, const_value, constant, defop, placeholder
+from .opdef import as_tensor, const_value, constant, defop, placeholder
 from .array_ops import concat_all
 from .ops import cast, reduce_sum, reshape, zeros_like
 from .simplify import apply, rebuild

@@ -57,3 +57,16 @@ def spirals(n: int = 200, noise: float = 0.1, turns: float = 1.25,
     y = np.concatenate([np.zeros(first), np.ones(second)])
     order = rng.permutation(n)
     return X[order], y[order]
+
+
+COURSE_DATASETS = {"two moons": {"n": 200, "noise": 0.12, "seed": 0},
+                   "spirals": {"n": 200, "noise": 0.08, "seed": 0}}
+"""The datasets of lesson 12 and ``gl.explore_training``, by name, with their settings."""
+
+
+def course_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The course's dataset called ``name`` ("two moons" or "spirals"): 200 seeded points."""
+    if name not in COURSE_DATASETS:
+        raise ValueError(f"the course's datasets are {sorted(COURSE_DATASETS)}, not {name!r}")
+    make = two_moons if name == "two moons" else spirals
+    return make(**COURSE_DATASETS[name])

@@ -8,16 +8,24 @@ here, not in the notebook, so that reading the check cell gives nothing away.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
 from ..core.autodiff import gradients
-from ..core.graph import Graph
+from ..core.graph import Graph, Tensor
 from ..core.opdef import placeholder
 from ..core.ops import reduce_sum
+from ..frontend.datasets import course_dataset
+from ..frontend.functional import grad
+from ..frontend.jacobians import jvp, vjp
+from ..frontend.networks import TwoLayerNetwork
+from ..frontend.newton import newton
 from ..frontend.session import Session
-from .check import DerivativeCheck, check_answer, check_formula, check_rule, forward_difference
+from .check import (DerivativeCheck, check_answer, check_derivative, check_formula, check_rule,
+                    forward_difference)
+from .micro import Value, topological_order
 
 
 def lesson1_exp_gradient(my_formula: Any) -> DerivativeCheck:
@@ -131,7 +139,6 @@ def _lesson9_h(p: Any) -> Any:
 def lesson9_jvp(my_jvp: Any) -> DerivativeCheck:
     """Lesson 9, exercise 2: the Jacobian-vector product J v of h(p) = (p0² p1, p1 + sin p2)
     at p = (1, 2, 0) along v = (3, -1, 2), worked out by hand (two numbers, one per output)."""
-    from ..frontend.jacobians import jvp  # (a front end, a layer below show: allowed)
 
     p, v = np.array([1.0, 2.0, 0.0]), np.array([3.0, -1.0, 2.0])
     _, right = jvp(_lesson9_h, (p,), (v,))
@@ -221,9 +228,9 @@ _LESSON11_FAN_IN = [
     (("x * x", ("x",), lambda m, x: x * x), "x"),
     (("x + x", ("x",), lambda m, x: x + x), "x"),
     (("x * x * x - x", ("x",), lambda m, x: x * x * x - x), "x"),
-    (("a*b / a + a**2", ("a", "b"), lambda m, a, b: a * b / a + a ** 2), "a"),
+    (("a**2 + a**3 / b", ("a", "b"), lambda m, a, b: a ** 2 + a ** 3 / b), "a"),
     (("u*u + u with u = a*b", ("a", "b"), lambda m, a, b: (lambda u: u * u + u)(a * b)), "u"),
-    (("(a + b) * (a - b) * c", ("a", "b", "c"), lambda m, a, b, c: (a + b) * (a - b) * c), "a"),
+    (("(a + b) * (a - b) * c", ("a", "b", "c"), lambda m, a, b, c: (a + b) * (a - b) * c), "a and b"),
 ]
 _LESSON11_FAN_IN_POINTS = [(3.0, -1.5, 2.0), (-0.7, 1.2, 0.5)]
 
@@ -365,7 +372,8 @@ def lesson11_fan_in(my_fixed_class: Any) -> DerivativeCheck:
         for point in _LESSON11_FAN_IN_POINTS:
             problem = _lesson11_try(my_fixed_class, formula, point)
             if problem:
-                hint = f" ({shared} is used more than once in this formula)" if shared else ""
+                verb = "are" if " and " in shared else "is"
+                hint = f" ({shared} {verb} used more than once in this formula)" if shared else ""
                 return DerivativeCheck(False, problem + hint, nothing, nothing, nothing)
     count = len(_LESSON11_FAN_IN) * len(_LESSON11_FAN_IN_POINTS)
     return DerivativeCheck(True, f"fixed: gradients agree with central differences in all {count} "
@@ -430,9 +438,7 @@ def lesson13_kinds(my_kinds: Any) -> DerivativeCheck:
 
 def _lesson13_loop_tape(start: float) -> list[str]:
     """What lesson 11's Value records for the loop of lesson 13, exercise 2."""
-    from .micro import Value, topological_order  # (lesson 11's engine, in this layer)
-
-    y = x = Value(start)
+    y = Value(start)
     while y.data < 5:
         if y.data < 1:
             y = y + 1
@@ -486,8 +492,6 @@ def lesson13_translate(my_df: Any) -> DerivativeCheck:
     exp(-x**2 / 2) * sin(3 x) at every point of a numpy array. Compared with gradlab's
     derivative at 201 points of [-3, 3]; an array instead of a function, a tensor, and the
     function y itself instead of its derivative each get their own message."""
-    from ..core.graph import Tensor
-    from .check import check_derivative
 
     formula = "exp(-x^2/2)*sin(3*x)"
     if my_df is None:
@@ -519,3 +523,365 @@ def lesson13_translate(my_df: Any) -> DerivativeCheck:
         return _lesson13_verdict(False, "my_df gives the values of y itself, not its slope: wrap "
                                  "your function in gl.grad")
     return _lesson13_verdict(False, verdict.message)
+
+
+# -- lesson 10: Jacobians, Hessians and Newton's method ------------------------------------
+_LESSON10_J = np.array([[1.0, -2.0, 0.0], [3.0, 1.0, 4.0]])
+_LESSON10_U = np.array([2.0, -1.0])
+
+
+def _lesson10_fail(message: str) -> DerivativeCheck:
+    nothing = np.full(1, np.nan)
+    return DerivativeCheck(False, message, nothing, nothing, nothing)
+
+
+def _lesson10_shape(yours: Any) -> tuple[int, ...] | None:
+    """The shape of an answer, or None for text, functions and ragged lists."""
+    if yours is None or callable(yours) or isinstance(yours, str):
+        return None
+    try:
+        return np.shape(yours)
+    except ValueError:
+        return None
+
+
+def _lesson10_checked(yours: Any, right: np.ndarray, what: str) -> DerivativeCheck:
+    """:func:`check_answer`, with the size of the miss left out of the message: for an answer
+    of a few small whole numbers, "yours is 5, too large by 4 (relative)" would give the right
+    value away. Which entry is off, and which way, stays."""
+
+    result = check_answer(yours, right, what)
+    if not result:
+        result.message = re.sub(r",? (too (?:large|small)) by [^ ]+(?: \(relative\))?", r", \1",
+                                result.message)
+    return result
+
+
+def _lesson10_same(yours: Any, values: np.ndarray) -> bool:
+    """Is ``yours`` (any array-like) numerically ``values``? False for anything unreadable."""
+    try:
+        array = np.asarray(yours, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return array.shape == values.shape and bool(np.allclose(array, values, rtol=1e-9, atol=1e-12))
+
+
+def lesson10_vjp(my_vjp: Any) -> DerivativeCheck:
+    """Lesson 10, exercise 1: the vector-Jacobian product uᵀJ for the 2 × 3 matrix
+    J = [[1, -2, 0], [3, 1, 4]] and the weights u = (2, -1), worked out by hand.
+
+    The right answer comes from reverse mode (``gl.vjp`` of the linear map p ↦ J p, whose
+    Jacobian is J everywhere). Besides the shape and the worst entry, the check recognises
+    the classic slips: the rows added with weights 1 (``grad_ys``'s default, not u), one
+    weighted row alone, and a result with one entry per output instead of per input."""
+
+    J, u = _LESSON10_J, _LESSON10_U
+    _, pullback = vjp(lambda p: J @ p, np.zeros(3))
+    (right,) = pullback(u)
+    shape = _lesson10_shape(my_vjp)
+    if shape is not None:
+        if shape in ((2, 3), (3, 2)):
+            return _lesson10_fail(f"my_vjp has shape {shape}, a matrix: uᵀJ is a vector, the rows "
+                                  "of J weighted by the entries of u and added up")
+        if shape == (2,):
+            return _lesson10_fail("my_vjp has 2 entries, one per output (per row of J); uᵀJ has one "
+                                  "entry per input, that is per column of J")
+        if _lesson10_same(my_vjp, np.ones(2) @ J):
+            return _lesson10_fail("my_vjp is the sum of J's rows, the vjp for the weights (1, 1) "
+                                  "(what grad_ys gives when it is left out): weight row i by u_i")
+        for i in range(2):
+            if _lesson10_same(my_vjp, u[i] * J[i]):
+                return _lesson10_fail(f"my_vjp is row {i} of J times u_{i} alone: uᵀJ adds the "
+                                      "weighted rows of both outputs")
+    return _lesson10_checked(my_vjp, right, "my_vjp")
+
+
+def _lesson10_f(x: Any) -> Any:
+    """The function of lesson 10's Newton sections: f(x) = x⁴/4 − x² + x/2."""
+    return x ** 4 / 4 - x ** 2 + x / 2
+
+
+def lesson10_newton_start(my_start: Any) -> DerivativeCheck:
+    """Lesson 10, exercise 2: a start x₀ > 0 from which Newton's method on
+    f(x) = x⁴/4 − x² + x/2 converges to the minimum on the *left* (near x = −1.5).
+
+    The check runs ``gl.newton`` from ``my_start`` (at most 50 steps), so every start that
+    works passes. A start that fails is told where Newton went instead (the right-hand
+    minimum, the maximum, a flat spot), with a hint about the first step, never a start
+    that works."""
+
+    if my_start is None:
+        return _lesson10_fail("not answered yet: set my_start above")
+    if isinstance(my_start, bool) or not isinstance(my_start, (int, float, np.integer, np.floating)):
+        return _lesson10_fail(f"my_start must be one number, the start x₀, not "
+                              f"{type(my_start).__name__}")
+    x0 = float(my_start)
+    if not np.isfinite(x0):
+        return _lesson10_fail(f"my_start must be a finite number, not {x0}")
+    if x0 <= 0:
+        return _lesson10_fail(f"my_start = {x0:g} is not positive: the exercise asks for a start "
+                              "x₀ > 0, right of the maximum")
+    result = newton(_lesson10_f, x0, steps=50)
+    # f' = x³ - 2x + 1/2 is zero at about -1.526 (a minimum), 0.259 (the maximum) and 1.267 (a
+    # minimum): where Newton ended says which it found (its verdict's kind is not needed)
+    end = float(result.x)
+    if result.converged and end < -1:
+        return DerivativeCheck(True, f"from x₀ = {x0:g}, Newton converged to the left minimum at "
+                               f"x = {end:.6g} in {result.steps} steps", np.full(1, np.nan),
+                               np.full(1, np.nan), np.full(1, np.nan))
+    jump = (" Newton's first step is -f'(x₀)/f''(x₀): to land far to the left it has to be a "
+            "long step, so look where the curvature f''(x₀) is close to 0.")
+    if not result.converged and "flat spot" in result.verdict:
+        return _lesson10_fail(f"from x₀ = {x0:g}: {result.verdict}. Near this point the step is "
+                              "long, and the side you start on decides which way it goes.")
+    if not result.converged:
+        return _lesson10_fail(f"from x₀ = {x0:g}: {result.verdict}.{jump}")
+    if end > 1:
+        return _lesson10_fail(f"from x₀ = {x0:g}, Newton converged to the minimum on the right, at "
+                              f"x = {end:.6g}.{jump}")
+    why = ("the parabola at your start opens downwards (f''(x₀) < 0), so Newton climbs towards a "
+           "top" if 3 * x0 ** 2 - 2 < 0 else "Newton looks for any point where f' = 0, and this "
+           "one is the top of the hill")
+    return _lesson10_fail(f"from x₀ = {x0:g}, Newton converged to the maximum at x = {end:.6g}: "
+                          f"{why}.{jump}")
+
+
+def _lesson10_quadratic(v: Any) -> Any:
+    """The quadratic of lesson 10, exercise 3: f(x, y) = 2x² + xy + y² − 3x + y."""
+    x, y = v[0], v[1]
+    return 2 * x ** 2 + x * y + y ** 2 - 3 * x + y
+
+
+_LESSON10_QUADRATIC_START = np.array([5.0, -7.0])
+
+
+def lesson10_newton_step(my_point: Any) -> DerivativeCheck:
+    """Lesson 10, exercise 3: where one Newton step from (5, −7) lands on the quadratic
+    f(x, y) = 2x² + xy + y² − 3x + y (a point, two numbers).
+
+    The right answer is one step of ``gl.newton``. Slips with a hint of their own: the start
+    itself (no step taken), one step of gradient descent with rate 1, and the point found
+    when the mixed term xy is forgotten."""
+
+    start = _LESSON10_QUADRATIC_START
+    right = newton(_lesson10_quadratic, start, steps=1).path[1]
+    if _lesson10_shape(my_point) == (2,):
+        if _lesson10_same(my_point, start):
+            return _lesson10_fail("my_point is the start (5, -7) itself: take the step, "
+                                  "x₁ = x₀ − H⁻¹ ∇f(x₀)")
+        if _lesson10_same(my_point, start - grad(_lesson10_quadratic)(start)):
+            return _lesson10_fail("my_point is a gradient-descent step x₀ − ∇f(x₀): Newton's step "
+                                  "multiplies the gradient by the inverse Hessian, H⁻¹ ∇f(x₀)")
+        no_mixed_term = np.array([3.0 / 4.0, -1.0 / 2.0])
+        if _lesson10_same(my_point, no_mixed_term):
+            return _lesson10_fail("my_point is where the gradient would vanish without the mixed "
+                                  "term xy: it appears in both partial derivatives (and off the "
+                                  "diagonal of the Hessian)")
+    return _lesson10_checked(my_point, right, "my_point")
+
+
+# -- lesson 12: a neural network from scratch ------------------------------------------------
+def _lesson12_parameter_count(h: int) -> int:
+    """Weights and biases of a 2-h-h-1 network: each unit has one weight per input, and a bias."""
+    return (2 * h + h) + (h * h + h) + (h + 1)
+
+
+_LESSON12_SIZES = list(range(1, 41)) + [64, 100, 256]
+
+
+def _lesson12_nothing(ok: bool, message: str) -> DerivativeCheck:
+    nothing = np.full(1, np.nan)
+    return DerivativeCheck(ok, message, nothing, nothing, nothing)
+
+
+def _lesson12_count_hint(sizes: list[int], yours: list[float]) -> str:
+    """Which kind of slip a wrong count looks like, from how it grows with h (never the answer)."""
+    h = np.asarray(sizes[:40], dtype=np.float64)  # 1, 2, ..., 40: evenly spaced
+    short = np.array([_lesson12_parameter_count(int(k)) for k in h]) - np.asarray(yours[:40])
+    growth = np.diff(np.asarray(yours[:40]), 2)  # second differences: 2 * (the factor of h²)
+    if np.all(short == short[0]):
+        if short[0] == 1:
+            return " (one short for every h: did you count the bias of the output unit?)"
+        return (f" (off by {abs(short[0]):g} for every h: a part of the count that does not depend "
+                "on h is off)")
+    if np.all(growth == 0):
+        return (" (yours grows in proportion to h, but every unit of the first hidden layer is "
+                "joined to every unit of the second, and those weights grow like h²)")
+    if np.all(growth == growth[0]) and growth[0] != 2:
+        return (" (the h² part of yours is off: the two hidden layers are joined by one matrix of "
+                "weights, h rows by h columns)")
+    if np.all(np.diff(short, 2) == 0) and np.all(short > 0):
+        return (" (too small for every h, by an amount that grows with h: did you count a bias for "
+                "every unit, in both hidden layers and in the output?)")
+    return ""
+
+
+def lesson12_weight_count(my_weight_count: Any) -> DerivativeCheck:
+    """Lesson 12, exercise 1: a function ``my_weight_count(h)``, the number of parameters
+    (weights and biases) of a network with 2 inputs, two hidden layers of ``h`` units each,
+    and 1 output.
+
+    It is tried for h = 1 to 40, 64, 100 and 256 and must give a whole number each time. A
+    wrong count is reported at the smallest h where it is off, with which way, and a hint
+    from how the error grows with h (a constant: a bias; like h: the biases of the hidden
+    layers; no h² at all: the weights between the hidden layers)."""
+    if my_weight_count is None:
+        return _lesson12_nothing(False, "not answered yet: define my_weight_count above (or load "
+                                 "the solution with %load)")
+    if not callable(my_weight_count):
+        if isinstance(my_weight_count, (int, float, np.integer, np.floating)):
+            return _lesson12_nothing(False, f"my_weight_count is one number, {my_weight_count!r}; "
+                                     "make it a function of h (def my_weight_count(h): ...), so "
+                                     "that it works for every size h")
+        return _lesson12_nothing(False, "my_weight_count should be a function of h, not "
+                                 f"{type(my_weight_count).__name__}")
+    yours = []
+    for h in _LESSON12_SIZES:
+        try:
+            value = my_weight_count(h)
+        except Exception as err:  # the learner's own code: report it, keep the lesson going
+            return _lesson12_nothing(False, f"my_weight_count({h}) raised {type(err).__name__}: {err}")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                         np.floating)):
+            return _lesson12_nothing(False, f"my_weight_count({h}) returned {value!r:.40}; return "
+                                     "one whole number (a count)")
+        if not (np.isfinite(value) and float(value) == round(float(value))):
+            return _lesson12_nothing(False, f"my_weight_count({h}) returned {value!r}, which is not "
+                                     "a whole number; a count of weights is")
+        yours.append(float(value))
+    for h, value in zip(_LESSON12_SIZES, yours):
+        right = _lesson12_parameter_count(h)
+        if value != right:
+            way = "too small" if value < right else "too large"
+            return _lesson12_nothing(False, f"for h = {h} yours gives {value:g}, which is {way}"
+                                     + _lesson12_count_hint(_LESSON12_SIZES, yours))
+    return _lesson12_nothing(True, f"right for all {len(_LESSON12_SIZES)} sizes tried, from h = 1 "
+                             f"to h = {_LESSON12_SIZES[-1]}")
+
+
+_LESSON12_STEPS, _LESSON12_NEEDED, _LESSON12_POINTS = 50, 198, 200
+
+
+def _lesson12_train(hidden: int, learning_rate: float, steps: int) -> tuple[list[float], int]:
+    """Train the network of the lesson and of ``gl.explore_training`` (the same data, seed,
+    initial weights, graph and Adam) for ``steps`` steps: the loss before each step, and how
+    many of the 200 points end up on the right side of the boundary."""
+    X, y = course_dataset("two moons")
+    network = TwoLayerNetwork(hidden, seed=0)
+    with np.errstate(all="ignore"):
+        losses = network.step(X, y, learning_rate, steps)
+        right = int(np.sum((network.predict(X) > 0.5) == (y > 0.5)))
+    return losses, right
+
+
+def lesson12_fast_training(my_settings: Any) -> DerivativeCheck:
+    """Lesson 12, exercise 2: settings ``{"hidden": units, "learning_rate": rate}`` with which
+    the lesson's network (Adam, on the 200 points of two moons, seeded as in the widget)
+    puts at least 198 of the 200 points on the right side within 50 steps.
+
+    The check trains exactly what ``gl.explore_training(hidden=..., learning_rate=...,
+    steps=50)`` trains when you press ▶ train, so the widget's status line shows the same
+    count. A failure says how many points are right, how the loss went (from where to
+    where, and in how many steps it rose), and which way to go: more units when there are
+    very few, a larger rate when it is small (Adam moves each weight by about the rate per
+    step), a smaller one when it is large (the steps overshoot)."""
+    example = '{"hidden": 4, "learning_rate": 0.01}'
+    if my_settings is None:
+        return _lesson12_nothing(False, "not answered yet: set my_settings above (or load the "
+                                 "solution with %load)")
+    if not isinstance(my_settings, dict):
+        return _lesson12_nothing(False, f"my_settings should be a dict such as {example}, not "
+                                 f"{type(my_settings).__name__}")
+    keys = set(my_settings)
+    if keys != {"hidden", "learning_rate"}:
+        missing = sorted({"hidden", "learning_rate"} - keys)
+        extra = sorted(map(repr, keys - {"hidden", "learning_rate"}))
+        what = (f"it has no {' and no '.join(repr(k) for k in missing)}" if missing
+                else f"it has keys it should not: {', '.join(extra)}")
+        return _lesson12_nothing(False, f"my_settings needs exactly the keys 'hidden' and "
+                                 f"'learning_rate' ({what}), as in {example}")
+    hidden, rate = my_settings["hidden"], my_settings["learning_rate"]
+    if isinstance(hidden, (bool, np.bool_)) or not isinstance(hidden, (int, np.integer)) \
+            or not 1 <= hidden <= 32:
+        return _lesson12_nothing(False, f"hidden must be a whole number of units from 1 to 32 (the "
+                                 f"widget's slider), not {hidden!r}")
+    if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, (int, float, np.integer,
+                                                                   np.floating)) \
+            or not (np.isfinite(rate) and 0 < rate <= 1):
+        return _lesson12_nothing(False, f"learning_rate must be a number above 0 and at most 1, not "
+                                 f"{rate!r}")
+    losses, right = _lesson12_train(int(hidden), float(rate), _LESSON12_STEPS)
+    steps, total = _LESSON12_STEPS, _LESSON12_POINTS
+    if not np.all(np.isfinite(losses)):
+        return _lesson12_nothing(False, f"the loss stopped being a number within {steps} steps: the "
+                                 "learning rate is far too large")
+    if right >= _LESSON12_NEEDED:
+        return _lesson12_nothing(True, f"after {steps} steps {right} of the {total} points are on "
+                                 "the right side of the boundary")
+    rises = int(np.sum(np.diff(losses) > 0))
+    story = (f"the loss went from {losses[0]:.3g} to {losses[-1]:.3g} and rose in {rises} of the "
+             f"{steps} steps")
+    if hidden <= 4:
+        hint = "with so few hidden units the boundary bends slowly: try more units"
+    elif rate < 0.08:
+        hint = ("Adam moves each weight by about the learning rate per step, and 50 steps that "
+                "small do not get far: try a larger learning rate")
+    elif rate > 0.25:
+        hint = "steps this large overshoot (the loss jumps up and down): try a smaller learning rate"
+    else:
+        hint = "close: try more hidden units, or a slightly different learning rate"
+    return _lesson12_nothing(False, f"after {steps} steps only {right} of the {total} points are on "
+                             f"the right side (at least {_LESSON12_NEEDED} are needed); {story}; "
+                             f"{hint}")
+
+
+# The tiny network of exercise 3: z = w2 * tanh(w1 * x + b1) + b2, loss = log(1 + e^z) - y z.
+_LESSON12_TINY = {"x": 0.5, "y": 1.0, "w1": 2.0, "b1": -0.5, "w2": 1.5, "b2": 0.25}
+
+
+def _lesson12_tiny_loss(b1: Any) -> Any:
+    t = _LESSON12_TINY
+    z = t["w2"] * np.tanh(t["w1"] * t["x"] + b1) + t["b2"]
+    return np.logaddexp(0.0, z) - t["y"] * z
+
+
+def lesson12_bias_gradient(my_gradient: Any) -> DerivativeCheck:
+    """Lesson 12, exercise 3: dL/db1 for the one-hidden-unit network
+    ``z = w2 * tanh(w1 * x + b1) + b2``, ``L = log(1 + e^z) - y z``, at x = 0.5, y = 1,
+    w1 = 2, b1 = -0.5, w2 = 1.5, b2 = 0.25, worked out with the chain rule.
+
+    One number, right to three significant digits (within half a percent: a hand
+    calculation may round).
+    The right value is gradlab's (computed here, out of sight). A wrong number that matches
+    a classic slip gets a hint: the slope of tanh left out or written 1 - a², w2 left out,
+    sigmoid(z) in place of sigmoid(z) - y, the gradient of b2 or of w1 instead of b1."""
+
+    t = _LESSON12_TINY
+    right = float(grad(_lesson12_tiny_loss)(t["b1"]))
+    result = check_answer(my_gradient, right, "my_gradient", rtol=5e-3, atol=1e-9)
+    if result.ok or my_gradient is None or np.ndim(my_gradient) != 0:
+        return result
+    try:
+        yours = float(my_gradient)
+    except (TypeError, ValueError):
+        return result
+    a = t["w1"] * t["x"] + t["b1"]
+    hidden = np.tanh(a)
+    z = t["w2"] * hidden + t["b2"]
+    p = 1.0 / (1.0 + np.exp(-z))
+    slips = [
+        ((p - t["y"]) * t["w2"], "the slope of tanh, 1 - tanh(a)² at a = w1 x + b1, is missing"),
+        ((p - t["y"]) * t["w2"] * (1 - a ** 2), "the slope of tanh at a is 1 - tanh(a)², not 1 - a²"),
+        ((p - t["y"]) * t["w2"] * (1 - hidden), "the slope of tanh at a is 1 - tanh(a)² (squared)"),
+        ((p - t["y"]) * (1 - hidden ** 2), "w2 is missing: z depends on the hidden unit through w2"),
+        (p * t["w2"] * (1 - hidden ** 2), "dL/dz is sigmoid(z) - y, not sigmoid(z): the -y z "
+         "term of the loss has a derivative too"),
+        ((t["y"] - p) * t["w2"] * (1 - hidden ** 2), "dL/dz is sigmoid(z) - y, not y - sigmoid(z)"),
+        (p - t["y"], "that is dL/db2, the output's bias; b1 is one layer further back"),
+        (right * t["x"], "that is dL/dw1: w1 is multiplied by x, but b1 is added, so da/db1 = 1"),
+    ]
+    for value, hint in slips:
+        if np.isclose(yours, value, rtol=5e-3, atol=1e-9):
+            result.message += f" ({hint})"
+            break
+    return result

@@ -25,6 +25,7 @@ import numpy as np
 import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..core.errors import GradlabError
 from ..frontend.newton import NewtonResult, newton_with
@@ -85,7 +86,7 @@ class NewtonExplorer(widgets.VBox):
         self.update()
 
     def __repr__(self) -> str:
-        return (f"NewtonExplorer({self.text.value!r}, start={self.start.value:.3g}, "
+        return (f"NewtonExplorer({self.expression.text!r}, start={self.start.value:.3g}, "
                 f"steps={self.steps.value})")
 
     # -- events ------------------------------------------------------------------
@@ -154,9 +155,24 @@ class NewtonExplorer(widgets.VBox):
             ax.set_ylim(max(sizes[ok].min() / 10, 1e-17), max(sizes[ok].max() * 10, 1e-15))
         colour = GOOD if result.converged and result.kind == "minimum" else (
             NOTE if result.converged or "no convergence" in result.verdict else ERROR)
-        self.status.value = note_html(result.verdict, colour, bold=True)
+        self.status.value = (note_html(result.verdict, colour, bold=True)
+                             + self._outside_note(result))
         self.figure.canvas.draw()
         self.image.value = canvas_png(self.figure.canvas)
+
+    def _outside_note(self, result: NewtonResult) -> str:
+        """A note naming the first point of the path outside the plotted x-range, or "" when
+        all are inside. (A nearly flat parabola throws Newton far away, and the points it
+        lands on would otherwise just vanish from the picture.)"""
+        lo, hi = self.x_range
+        outside = [k for k, x in enumerate(result.path) if np.isfinite(x) and not lo <= x <= hi]
+        if not outside:
+            return ""
+        k = outside[0]
+        others = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        return "<br>" + note_html(f"not drawn: x_{k} = {float(result.path[k]):.4g}{others} "
+                                  f"outside the plotted range [{lo:g}, {hi:g}] (x_range= "
+                                  "widens it)", NOTE)
 
     def _build_figure(self) -> None:
         """Axes and artists made once; updates only move their data."""
@@ -164,7 +180,7 @@ class NewtonExplorer(widgets.VBox):
         with gradlab_style():
             self.figure = Figure(figsize=(9, 3.8), dpi=100)
             FigureCanvasAgg(self.figure)
-            self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.86, wspace=0.24)
+            self.figure.subplots_adjust(left=0.085, right=0.98, bottom=0.14, top=0.86, wspace=0.24)
             self._ax, self._ax_slope = self.figure.subplots(1, 2, width_ratios=(1.6, 1))
             ax = self._ax
             (self._curve,) = ax.plot([], [], color=colors[0], lw=2.2, label="f(x)")
@@ -185,6 +201,7 @@ class NewtonExplorer(widgets.VBox):
             axs = self._ax_slope
             (self._slope_line,) = axs.plot([], [], "o-", ms=4, color=colors[3])
             axs.set_yscale("log")
+            axs.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
             axs.set_xlabel("step k")
             axs.set_title("$|f'(x_k)|$: how far from flat", fontsize=10)
 

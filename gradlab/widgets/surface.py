@@ -223,7 +223,7 @@ class SurfaceExplorer(widgets.VBox):
         self.update()
 
     def __repr__(self) -> str:
-        return f"SurfaceExplorer({self.text.value!r})"
+        return f"SurfaceExplorer({self.surface.text!r})"
 
     # -- events ------------------------------------------------------------------
     def _on_preset(self, change: dict) -> None:

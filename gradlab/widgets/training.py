@@ -22,7 +22,6 @@ network).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -31,75 +30,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from ..core.graph import Graph
-from ..core.ops import placeholder, reduce_mean, reshape, sigmoid, tanh
-from ..frontend.datasets import spirals, two_moons
-from ..frontend.nn import sigmoid_cross_entropy_with_logits
-from ..frontend.session import Session
-from ..frontend.train import AdamOptimizer
-from ..frontend.variables import Variable, global_variables_initializer
+from ..frontend.datasets import COURSE_DATASETS, course_dataset
+from ..frontend.networks import TwoLayerNetwork
 from ..show.markup import ERROR, escape
 from .plotting import canvas_png, gradlab_style
 
-DATASETS = {"two moons": lambda: two_moons(200, noise=0.12, seed=0),
-            "spirals": lambda: spirals(200, noise=0.08, seed=0)}
 CHUNK = 25  # steps between redraws while training in the background
-
-
-class TwoLayerNetwork:
-    """A 2 -> hidden -> hidden -> 1 tanh network for points in the plane, built TF1-style.
-
-    Weights start small and random (seeded: the same ``seed`` gives the same network),
-    scaled by 1/sqrt(fan-in) so that tanh units start in their linear range. The loss is
-    the mean logistic loss (``sigmoid_cross_entropy_with_logits``); ``step`` runs Adam
-    updates with the learning rate fed through a placeholder.
-    """
-
-    def __init__(self, hidden: int = 8, seed: int = 0) -> None:
-        if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not 1 <= hidden <= 256:
-            raise ValueError(f"hidden must be a whole number of units from 1 to 256, not {hidden!r}")
-        rng = np.random.default_rng(seed)
-        self.hidden = int(hidden)
-        self.graph = Graph()
-        with self.graph.as_default():
-            self.points = placeholder(shape=(None, 2), name="points")
-            self.labels = placeholder(shape=(None,), name="labels")
-            self.rate = placeholder(shape=(), name="learning_rate")
-            sizes = [2, self.hidden, self.hidden, 1]
-            self.weights = []
-            layer = self.points
-            for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-                W = Variable(rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_in, n_out)), name=f"W{i}")
-                b = Variable(np.zeros(n_out), name=f"b{i}")
-                self.weights += [W, b]
-                layer = layer @ W + b
-                if i < 3:
-                    layer = tanh(layer)
-            self.logits = reshape(layer, [-1])
-            self.probability = sigmoid(self.logits)
-            self.loss = reduce_mean(sigmoid_cross_entropy_with_logits(labels=self.labels,
-                                                                       logits=self.logits))
-            self.train_op = AdamOptimizer(self.rate).minimize(self.loss)
-            init = global_variables_initializer()
-        self.session = Session(self.graph)
-        self.session.run(init)
-
-    def step(self, X: np.ndarray, y: np.ndarray, learning_rate: float, steps: int = 1) -> list[float]:
-        """Run ``steps`` Adam updates on the whole dataset; the loss before each one."""
-        feed = {self.points: X, self.labels: y, self.rate: float(learning_rate)}
-        losses = []
-        for _ in range(int(steps)):
-            loss, _ = self.session.run([self.loss, self.train_op], feed)
-            losses.append(float(loss))
-        return losses
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The probability of class 1 at each point of ``X`` (shape (n, 2))."""
-        return self.session.run(self.probability, {self.points: np.asarray(X, dtype=np.float64)})
-
-    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
-        """The fraction of points on the right side of the decision boundary."""
-        return float(np.mean((self.predict(X) > 0.5) == (y > 0.5)))
 
 
 class TrainingExplorer(widgets.VBox):
@@ -112,15 +48,15 @@ class TrainingExplorer(widgets.VBox):
 
     def __init__(self, dataset: str = "two moons", hidden: int = 8, learning_rate: float = 0.03,
                  steps: int = 1500, seed: int = 0) -> None:
-        if dataset not in DATASETS:
-            raise ValueError(f"dataset is one of {sorted(DATASETS)}, not {dataset!r}")
+        if dataset not in COURSE_DATASETS:
+            raise ValueError(f"dataset is one of {sorted(COURSE_DATASETS)}, not {dataset!r}")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be a whole number >= 1, not {steps!r}")
         self.seed = seed
         self.losses: list[float] = []
         self._task: asyncio.Task | None = None
         wide = {"style": {"description_width": "100px"}, "layout": widgets.Layout(width="420px")}
-        self.dataset = widgets.Dropdown(options=list(DATASETS), value=dataset, description="dataset",
+        self.dataset = widgets.Dropdown(options=list(COURSE_DATASETS), value=dataset, description="dataset",
                                         **wide)
         self.hidden = widgets.IntSlider(value=hidden, min=1, max=32, description="hidden units",
                                         continuous_update=False, **wide)
@@ -179,8 +115,9 @@ class TrainingExplorer(widgets.VBox):
         if not change["new"]:
             self.run_button.description = "▶ train"
             return  # the background loop sees the button and stops after its chunk
-        if len(self.losses) >= self.total_steps:
-            self._reset_network()
+        if len(self.losses) >= self.total_steps:  # a finished run: start again, from a new network
+            self._new_network()  # (not _reset_network: that would release the button being pressed)
+            self.redraw()
         self.run_button.description = "■ stop"
         try:
             loop = asyncio.get_running_loop()
@@ -189,7 +126,8 @@ class TrainingExplorer(widgets.VBox):
                 self.train(CHUNK)
             self.run_button.value = False
             return
-        self._task = loop.create_task(self._train_in_background())
+        if self._task is None or self._task.done():  # a loop still in its pause carries on
+            self._task = loop.create_task(self._train_in_background())
 
     async def _train_in_background(self) -> None:
         """Chunks of steps with a pause between them, in which the kernel handles clicks
@@ -202,7 +140,7 @@ class TrainingExplorer(widgets.VBox):
             self.run_button.value = False
 
     def _load_data(self) -> None:
-        self.X, self.y = DATASETS[self.dataset.value]()
+        self.X, self.y = course_dataset(self.dataset.value)
 
     def _new_network(self) -> None:
         self.network = TwoLayerNetwork(self.hidden.value, seed=self.seed)
@@ -286,10 +224,11 @@ class TrainingExplorer(widgets.VBox):
                                  "press reset</span>")
         else:
             accuracy = self.network.accuracy(self.X, self.y)
-            loss = f"{self.losses[-1]:.3g}" if self.losses else "not trained yet"
+            loss = f"{self.losses[-1]:.3g}" if self.losses else "— (not trained yet)"
+            units = f"{self.hidden.value} unit" + ("s" if self.hidden.value != 1 else "")
             self.status.value = escape(f"step {len(self.losses)} of {self.total_steps}: loss "
                                        f"{loss}, {accuracy:.0%} of the points on the right side "
-                                       f"({self.hidden.value} units per hidden layer, "
+                                       f"({units} per hidden layer, "
                                        f"{_parameter_count(self.hidden.value)} weights)")
         self.figure.canvas.draw()
         self.image.value = canvas_png(self.figure.canvas)

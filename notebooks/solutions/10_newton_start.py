@@ -1,0 +1,6 @@
+# Newton's step is -f'(x0)/f''(x0). Near x = sqrt(2/3) ≈ 0.8165 the curvature
+# f''(x) = 3x² - 2 is almost 0, so the step is huge. Just left of that point f'' is a
+# little negative while f'(x0) is negative too, so the step points far to the left:
+# from 0.8 the first jump lands near x = -6.5, inside the basin of the left minimum,
+# and Newton converges there. (Starts between about 0.73 and 0.81 work.)
+my_start = 0.8
