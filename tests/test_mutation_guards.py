@@ -513,3 +513,61 @@ def test_a_name_given_to_a_result_that_simplified_to_an_input_still_feeds_and_na
                  gl.identity(x, name="copy")):
         assert node.name != x.name
         assert _run([node], {x: 3.5})[0] == 3.5
+
+
+# Every shape rule, fed inputs whose shapes are fully known, partly known (every size
+# unknown) or wholly unknown (not even the rank): the static facts must hold for the
+# value, a fully known input must give the exact shape, and the value must be numpy's
+# (which also pins the default axes: concat's 0, sort's -1, a reduction dropping its axes).
+SHAPE_RULES = {
+    "concat": ([(2, 3), (2, 3)], lambda a, b: array_ops.concat(a, b),
+               lambda a, b: np.concatenate([a, b])),
+    "concat axis 1": ([(2, 3), (2, 1)], lambda a, b: array_ops.concat(a, b, axis=1),
+                      lambda a, b: np.concatenate([a, b], axis=1)),
+    "concat_all": ([(2, 3), (1, 3), (2, 3)], lambda a, b, c: array_ops.concat_all([a, b, c]),
+                   lambda a, b, c: np.concatenate([a, b, c])),
+    "gather": ([(4, 3), None], lambda p, i: array_ops.gather(p, i), lambda p, i: np.take(p, i, axis=0)),
+    "squeeze": ([(1, 3, 1)], lambda x: array_ops.squeeze(x), np.squeeze),
+    "squeeze axis": ([(1, 3, 1)], lambda x: array_ops.squeeze(x, axis=2), lambda x: np.squeeze(x, 2)),
+    "broadcast_to": ([(3, 1)], lambda x: array_ops.broadcast_to(x, (2, 3, 4)),
+                     lambda x: np.broadcast_to(x, (2, 3, 4))),
+    "argmax": ([(2, 3, 4)], lambda x: array_ops.argmax(x, axis=1), lambda x: np.argmax(x, axis=1)),
+    "sort": ([(2, 3, 4)], lambda x: array_ops.sort(x), np.sort),
+    "reduce_any": ([(2, 3)], lambda x: array_ops.reduce_any(core_ops.greater(x, 1.0)),
+                   lambda x: np.any(x > 1.0)),
+    "reduce_all axis": ([(2, 3)], lambda x: array_ops.reduce_all(core_ops.greater(x, 0.7), axis=1),
+                        lambda x: np.all(x > 0.7, axis=1)),
+    "matmul": ([(2, 3), (3, 4)], lambda a, b: core_ops.matmul(a, b), np.matmul),
+    "matmul vector": ([(3,), (3, 4)], lambda a, b: core_ops.matmul(a, b), np.matmul),
+}
+
+
+INDICES = np.array([3, 0, 0, 2])  # gather's indices: a known integer vector
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_RULES))
+@pytest.mark.parametrize("knowledge", ["known", "sizes unknown", "rank unknown", "mixed"])
+def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
+    shapes, build, reference = SHAPE_RULES[name]
+    values = [INDICES if s is None else RNG.uniform(0.5, 1.5, s) for s in shapes]
+    placeholders = []
+    for k, (shape, value) in enumerate(zip(shapes, values)):
+        if shape is None:  # integer indices: a known vector
+            placeholders.append(gl.constant(value))
+            continue
+        told = {"known": shape, "sizes unknown": (None,) * len(shape), "rank unknown": None,
+                "mixed": shape if k % 2 else None}[knowledge]
+        placeholders.append(gl.placeholder(shape=told, name=f"in{k}"))
+    node = build(*placeholders)
+    feed = {p: v for p, v in zip(placeholders, values) if p.op.name == "Placeholder"}
+    got = _run([node], feed)[0]
+    expected = reference(*values)
+    np.testing.assert_array_equal(got, expected)
+    assert_static_facts_hold([node], feed)
+    if knowledge == "known":
+        assert node.shape == np.shape(expected)
+
+
+def test_index_text_writes_every_kind_of_index():
+    assert array_ops.index_text((Ellipsis, 0)) == "[..., 0]"
+    assert array_ops.index_text((slice(1, None), None, slice(None, None, 2))) == "[1:, None, ::2]"
