@@ -82,6 +82,9 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/core/ops.py", "if len(x.shape) >= 2:", "2", "(3)", "the same line, the same reason"),
     ("gradlab/core/array_ops.py", "hit = where(equal(x, broadcast_like(full, x)), 1.0, 0.0)", "1.0",
      "(2.0)", "a max's partials are hit / sum(hit): marking the hits 2 instead of 1 cancels out"),
+    ("gradlab/core/array_ops.py", "shape_inputs=(1, 2))", "1", "(2)",
+     "ConcatPart's a joining the dtype promotion: a's dtype was promoted into the join's output, "
+     "and g has the output's dtype (the same reason as SumToLike's below)"),
     ("gradlab/core/ops.py", "shape_inputs=(2,),  # a is read for its shape", "2", "(3)",
      "SumToLike's a (the input whose shape the gradient takes) joining the dtype promotion: a's "
      "dtype was promoted into the op's output, and g has the output's dtype, so it never widens"),

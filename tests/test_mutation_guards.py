@@ -566,6 +566,24 @@ def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
     assert_static_facts_hold([node], feed)
     if knowledge == "known":
         assert node.shape == np.shape(expected)
+    floats = [p for p in placeholders if p.op.name == "Placeholder"]
+    if node.dtype.kind == "f":  # and so must every node of the gradient graph
+        grads = gl.gradients(core_ops.reduce_sum(node * node), floats)
+        assert_static_facts_hold(grads, feed)
+
+
+# Shapes an op cannot take are refused while the graph is built, with the op's reason.
+REFUSED_SHAPES = [
+    (array_ops.inv, (3,), "square matrices"), (array_ops.inv, (2, 3), "square matrices"),
+    (array_ops.det, (4, 2, 3), "square matrices"), (array_ops.det, (3,), "square matrices"),
+]
+
+
+@pytest.mark.parametrize("op, shape, reason", REFUSED_SHAPES)
+def test_shapes_an_op_cannot_take_are_refused_while_building(op, shape, reason):
+    with pytest.raises(gl.ShapeError, match=reason):
+        op(gl.placeholder(shape=shape))
+    op(gl.placeholder(shape=shape[:-2] + (None, 3)))  # (not known to be wrong: no error yet)
 
 
 def test_index_text_writes_every_kind_of_index():
