@@ -300,8 +300,26 @@ class SurfaceExplorer(widgets.VBox):
         self._start_point.set_data([self.start_x.value], [self.start_y.value])
         self._fit_loss_axes()
         self.status.value = "<br>".join(lines) or "<span>tick a method to see its path</span>"
-        self.figure.canvas.draw()
+        self._render()
         self.image.value = canvas_png(self.figure.canvas)
+
+    def _render(self) -> None:
+        """Draw the figure. The landscape panel (contours, arrows, ticks, title) changes only
+        with the formula or the preset, so it is rendered once into a saved background; a
+        slider move restores it, draws the paths on top, and draws the loss panel afresh."""
+        canvas = self.figure.canvas
+        if self._saved is None:
+            moving = [*self.path_lines.values(), self._start_point]
+            for artist in (*moving, self._ax_loss):
+                artist.set_visible(False)
+            canvas.draw()
+            self._saved = canvas.copy_from_bbox(self.figure.bbox)
+            for artist in (*moving, self._ax_loss):
+                artist.set_visible(True)
+        canvas.restore_region(self._saved)
+        for artist in (*self.path_lines.values(), self._start_point):
+            self._ax.draw_artist(artist)
+        self._ax_loss.draw(canvas.get_renderer())
 
     def _fit_loss_axes(self) -> None:
         """A log scale while f stays positive (the distance to a minimum of 0 shows as a
@@ -325,7 +343,7 @@ class SurfaceExplorer(widgets.VBox):
         with gradlab_style():
             self.figure = Figure(figsize=(9, 4.0), dpi=100)
             FigureCanvasAgg(self.figure)
-            self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.86, wspace=0.22)
+            self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.9, wspace=0.22)
             self._ax, self._ax_loss = self.figure.subplots(1, 2, width_ratios=(1.45, 1))
             self.path_lines, self.loss_lines = {}, {}
             for method in METHODS:
@@ -340,6 +358,7 @@ class SurfaceExplorer(widgets.VBox):
             self._ax_loss.set_xlabel("step")
             self._ax_loss.legend(loc="upper right", fontsize=9)
         self._background: list = []
+        self._saved = None  # the rendered landscape panel (see _render)
 
     def _draw_landscape(self) -> None:
         """Contours and the gradient field: drawn once per formula or preset."""
@@ -364,6 +383,7 @@ class SurfaceExplorer(widgets.VBox):
             arrows = ax.quiver(U, V, np.where(np.isfinite(dx), dx, 0), np.where(np.isfinite(dy), dy, 0),
                                color="white", alpha=0.55, scale=30, width=0.003, zorder=3)
         self._background = [filled, lines, arrows]
+        self._saved = None
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_title(f"f(x, y) = {_short(self.surface.text)}   (arrows: downhill)", fontsize=10)
