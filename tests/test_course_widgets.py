@@ -6,12 +6,16 @@ Every number is checked against an independent reference: closed forms, central
 differences, or the update rules written out again in numpy.
 """
 
+from io import BytesIO
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 import gradlab as gl
+from gradlab.widgets.plotting import canvas_png
 from gradlab.widgets.surface import contour_levels
 
 pytestmark = pytest.mark.slow  # matplotlib drawing: left out of mutation runs
@@ -423,3 +427,15 @@ def test_training_refuses_bad_settings():
         gl.TwoLayerNetwork(0)
     with pytest.raises(ValueError, match="steps"):
         gl.explore_training(steps=0)
+
+
+def test_a_slider_move_shows_the_same_pixels_as_a_full_draw():
+    # the landscape panel is restored from a saved rendering on slider moves
+    w = gl.explore_surface("Rosenbrock")
+    for rate in (0.0002, 0.0008):
+        w.learning_rate.value = rate
+        w.start_y.value = 1.5
+        fast = np.asarray(Image.open(BytesIO(w.image.value)))
+        w.figure.canvas.draw()
+        full = np.asarray(Image.open(BytesIO(canvas_png(w.figure.canvas))))
+        assert np.array_equal(fast, full)
