@@ -69,8 +69,8 @@ def test_vjp_unanswered():
     (U[1] * J[1], "row 1 of J"),
     (np.array([5.0, -3.0, 4.0]), "wrong sign"),       # the minus sign of u forgotten
     (np.array([-1.0, -5.0, 4.0]), "wrong sign"),
-    (np.array([-1.0, -5.0, -3.0]), "too small"),      # an arithmetic slip in the last entry
-    (np.array([-1.0, -6.0, -4.0]), "too large"),
+    (np.array([-1.0, -5.0, -3.0]), "too close to 0"),      # an arithmetic slip in the last entry
+    (np.array([-1.0, -6.0, -4.0]), "too far from 0"),
     (J @ np.array([1.0, 1.0, 1.0]), "one entry per input"),  # J times something: 2 entries
     (np.array([-1.0, -5.0]), "one entry per input"),
     (J, "a matrix"),
@@ -185,7 +185,7 @@ def test_newton_step_unanswered():
     ([-1.0, 1.0], "wrong sign"),                       # the coordinates swapped
     ([1.0, 1.0], "wrong sign"),
     ([2.0, -1.0], "too large"),
-    ([1.0, -0.5], "too small"),
+    ([1.0, -0.5], "too close to 0"),
     ([1.0, -1.0, 0.0], "shape"),
     ([[1.0, -1.0]], "shape"),
     (1.0, "shape"),

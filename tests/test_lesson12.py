@@ -266,8 +266,8 @@ def test_bias_gradient_slips_fail_with_their_hint_and_no_answer(index):
 
 def test_bias_gradient_other_wrong_numbers_fail_saying_which_way():
     right = right_gradient()
-    assert "too large" in gl.exercises.lesson12_bias_gradient(right * 1.1).message
-    assert "too small" in gl.exercises.lesson12_bias_gradient(right * 0.9).message
+    assert "too far from 0" in gl.exercises.lesson12_bias_gradient(right * 1.1).message
+    assert "too close to 0" in gl.exercises.lesson12_bias_gradient(right * 0.9).message
     assert not gl.exercises.lesson12_bias_gradient(right * 1.01).ok  # beyond half a percent
 
 

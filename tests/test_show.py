@@ -125,7 +125,7 @@ def test_check_derivative_verdicts():
     # the worst x (where the right answer, -2 cos(2x), is largest), yours to six digits, and
     # which way it is off; never the right answer
     assert wrong.message == ("differs at 201 of 201 points of [1.3, 2]; worst at x = 1.5695: yours "
-                             "is -0.999997, too small by 0.5 (relative)")
+                             "is -0.999997, too close to 0 by 0.5 (relative)")
     outside = gl.check_derivative(lambda x: 1 / x, "log(x)", (-1, 3))
     assert outside.ok  # points outside log's domain are skipped
     broken = gl.check_derivative(lambda x: x.nope, "x^2", (0, 1))

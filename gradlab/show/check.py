@@ -114,7 +114,12 @@ def _how_far(yours: float, expected: float) -> str:
         return f"yours is {yours}, where the derivative is a finite number"
     if yours * expected < 0:
         return f"yours is {_fmt(yours)}, which has the wrong sign"
-    way = "too large" if abs(yours) > abs(expected) else "too small"
+    # "too large" of a negative number would be ambiguous (-0.42 is smaller than -0.33, and
+    # larger in size): below zero the message says which way from 0 instead
+    if expected > 0 or (expected == 0 and yours > 0):
+        way = "too large" if abs(yours) > abs(expected) else "too small"
+    else:
+        way = "too far from 0" if abs(yours) > abs(expected) else "too close to 0"
     if expected == 0:
         return f"yours is {_fmt(yours)}, {way} by {abs(yours):.2g}"
     return f"yours is {_fmt(yours)}, {way} by {abs(yours - expected) / abs(expected):.2g} (relative)"
@@ -132,7 +137,8 @@ def check_derivative(student_fn: Callable[[np.ndarray], Any] | None, expr: Any,
     :class:`DerivativeCheck`, truthy when every point matches. Its message names the
     point where yours is worst, with yours to six digits and which way it is off
     (``"differs at 12 of 201 points of [1.3, 2]; worst at x = 1.5695: yours is -0.999997,
-    too small by 0.5 (relative)"``); it never shows the right answer. Points where the true
+    too close to 0 by 0.5 (relative)"``; below zero it says "too far from 0" or "too close to
+    0", above it "too large" or "too small"); it never shows the right answer. Points where the true
     derivative is not finite (outside the domain) are skipped.
     """
     lo, hi = float(x_range[0]), float(x_range[1])

@@ -552,8 +552,8 @@ def _lesson10_checked(yours: Any, right: np.ndarray, what: str) -> DerivativeChe
 
     result = check_answer(yours, right, what)
     if not result:
-        result.message = re.sub(r",? (too (?:large|small)) by [^ ]+(?: \(relative\))?", r", \1",
-                                result.message)
+        result.message = re.sub(r",? (too (?:large|small|far from 0|close to 0)) by [^ ]+"
+                                r"(?: \(relative\))?", r", \1", result.message)
     return result
 
 
