@@ -262,7 +262,56 @@ def test_a_landscape_with_negative_values_gets_a_linear_loss_axis(landscape):
 def test_undefined_regions_are_left_blank_and_paths_stop_there():
     w = gl.explore_surface("log(x) + y^2", start=(-1.0, 0.5))
     assert all(p.status == "undefined" for p in w.paths.values())
-    assert "left the region where f is defined" in w.status.value
+    assert "f is not defined at the start (-1.000, 0.500)" in w.status.value
+    assert "f is not defined on 50% of the view" in w.status.value
+    paths = gl.descend_surface("log(x) + y^2", (0.5, 0.5), 40, 0.4, momentum=0.0,
+                               methods=("gradient descent",))
+    assert paths["gradient descent"].status == "undefined"  # it stepped across x = 0
+    assert len(paths["gradient descent"].points) > 1
+
+
+def test_a_name_other_than_x_and_y_is_refused_not_set_to_1():
+    with pytest.raises(gl.ExpressionError, match="did you mean 'Rosenbrock'"):
+        gl.explore_surface("Rosenbrok")
+    with pytest.raises(gl.ExpressionError, match="'a' is neither x nor y"):
+        gl.explore_surface("a*x^2 + y^2")
+    w = gl.explore_surface("bowl")
+    before = w.image.value
+    w.text.value = "z^2 + x"
+    assert w.image.value == before and "&#x27;z&#x27; is neither x nor y" in w.status.value
+    w = gl.explore_newton()
+    before = w.image.value
+    w.text.value = "x^2 + y"
+    assert w.image.value == before and "no parameter sliders" in w.status.value
+
+
+def test_a_saddle_and_an_overflow_are_not_called_converged():
+    preset = gl.SURFACE_PRESETS["saddle"]
+    paths = gl.descend_surface(preset.formula, (-2.0, 0.0), 200, 0.05, 0.8, 0.05)
+    assert {p.status for p in paths.values()} == {"saddle"}  # on the ridge y = 0
+    w = gl.explore_surface("saddle", start=(-2.0, 0.0))
+    assert "stuck at a saddle point" in w.status.value
+    paths = gl.descend_surface("x^1000 + y^2", (-1.5, 1.5), 20, 0.01, methods=("Adam",))
+    assert paths["Adam"].status == "overflow"
+    w = gl.explore_surface("x^2 + y^2", learning_rate=1.9, steps=1)
+    assert "after 1 step<" in w.status.value and "1 steps" not in w.status.value
+    w = gl.explore_surface("x^2 + y^2", learning_rate=1.99, steps=5, momentum=0.0)
+    w.learning_rate.value = 1.995
+    w.start_x.value, w.start_y.value = 2.0, 2.0
+    paths = gl.descend_surface("x^2 + y^2", (2.0, 2.0), 5, 1e6, methods=("gradient descent",))
+    assert paths["gradient descent"].status == "diverged" and len(paths["gradient descent"].points) == 1
+
+
+def test_settings_outside_the_sliders_are_refused_not_clamped():
+    for wrong in ({"learning_rate": 0.0}, {"learning_rate": 5.0}, {"momentum": 1.0},
+                  {"steps": 0}, {"steps": 501}, {"start": (5.0, 0.0)}):
+        with pytest.raises(ValueError):
+            gl.explore_surface("bowl", **wrong)
+    for wrong in ({"hidden": 0}, {"hidden": 64}, {"learning_rate": 5.0}, {"learning_rate": 0.0}):
+        with pytest.raises(ValueError):
+            gl.explore_training(**wrong)
+    with pytest.raises(ValueError, match="start"):
+        gl.explore_newton(start=10.0)
 
 
 def test_bad_ranges_are_refused():

@@ -69,7 +69,7 @@ def test_the_widget_status_agrees_with_the_solution_of_exercise_2():
                             steps=50)
     w.run_button.value = True  # no event loop here: trains to the end of the bar at once
     assert "step 50 of 50" in w.status.value
-    assert int(re.search(r"(\d+)% of the points", w.status.value).group(1)) >= 99
+    assert int(re.search(r"(\d+) of 200 points", w.status.value).group(1)) >= 198  # as the check asks
 
 
 def test_pressing_train_after_a_finished_run_trains_a_new_network_to_the_end():
@@ -115,6 +115,10 @@ def test_any_way_of_writing_the_count_passes(answer):
     (lambda h: 4 * h + 1, "grow like h²"),                       # one hidden layer only
     (lambda h: 2 * h * h + 5 * h + 1, "the h² part of yours"),   # h² counted twice
     (lambda h: h * h + 5 * h + 3, "does not depend on h"),       # a constant too many
+    (lambda h: h * h + 2 * h, "weights are missing too"),        # only W2 and the hidden biases
+    (lambda h: h * h + 2 * h, "Count layer by layer"),
+    (lambda h: h * h, "weights are missing too"),                # only the h x h matrix
+    (lambda h: h * h + 6 * h + 1, "Count layer by layer"),       # no pattern: how to count
 ])
 def test_weight_count_slips_fail_with_a_hint_and_no_answer(answer, hint):
     result = gl.exercises.lesson12_weight_count(answer)
@@ -122,6 +126,15 @@ def test_weight_count_slips_fail_with_a_hint_and_no_answer(answer, hint):
     h = int(re.search(r"for h = (\d+)", result.message).group(1))
     assert not has_number(result.message, str(exercises._lesson12_parameter_count(h)))
     assert "5*h" not in result.message and "5h" not in result.message
+
+
+def test_weight_count_missing_weights_are_not_blamed_on_the_biases():
+    # h*h + 2h: short by 3h + 1, more than the biases could be; the hint says how to count
+    # each layer (n_in × n_out weights, n_out biases), not what the total is
+    message = gl.exercises.lesson12_weight_count(lambda h: h * h + 2 * h).message
+    assert "a bias for every unit" not in message
+    assert "n_in × n_out weights and n_out biases" in message and "2 → h, h → h and h → 1" in message
+    assert not re.search(r"\d\s*\*?\s*h\s*\+", message)  # no piece of the formula, such as 3h + 1
 
 
 def test_weight_count_says_which_way_it_is_off():

@@ -148,7 +148,8 @@ def newton_with(derivatives: Callable[[np.ndarray], tuple], x0: float | np.ndarr
             verdict = f"converged to a {kind or _FLAT} at x = {_show(x)}"
             break
         if len(path) > steps:
-            verdict = f"no convergence in {steps} steps (last x = {_show(x)})"
+            verdict = (f"no steps asked for (steps=0): x stays at {_show(x)}" if steps == 0 else
+                       f"no convergence in {steps} step{'s' if steps > 1 else ''} (last x = {_show(x)})")
             break
         h2 = np.atleast_2d(h)
         eig = np.abs(_eigenvalues(h2))

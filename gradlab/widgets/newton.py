@@ -31,7 +31,7 @@ from ..core.errors import GradlabError
 from ..frontend.newton import NewtonResult, newton_with
 from ..show.expr import Expression, ExpressionError
 from ..show.markup import ERROR, GOOD, NOTE, error_html, note_html
-from .plotting import as_expression, canvas_png, gradlab_style, robust_limits
+from .plotting import as_expression, break_jumps, canvas_png, gradlab_style, robust_limits
 
 SHOWN_PARABOLAS = 6  # the first steps' parabolas; later ones sit on top of each other
 
@@ -57,7 +57,8 @@ class NewtonExplorer(widgets.VBox):
 
     Public: ``result`` (the last :class:`~gradlab.NewtonResult`), ``figure``, ``parabolas``
     (the drawn parabola lines) and the widgets ``text``, ``start``, ``steps``, ``status``
-    and ``image``. Parameters of a formula are set to 1.
+    and ``image``. A formula may use only x (and numbers and functions): it has no parameter
+    sliders.
     """
 
     def __init__(self, f: Any = "x^4/4 - x^2 + x/2", start: float = 2.0, steps: int = 6,
@@ -66,12 +67,17 @@ class NewtonExplorer(widgets.VBox):
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
             raise ValueError(f"x_range must be two finite numbers, low then high: {x_range!r}")
         self.x_range = (lo, hi)
-        self.expression: Expression = as_expression(f)
+        if isinstance(start, bool) or not isinstance(start, (int, float, np.integer, np.floating)) \
+                or not lo <= start <= hi:
+            raise ValueError(f"start must be a number inside x_range {x_range!r}, not {start!r}")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= 30:
+            raise ValueError(f"steps must be a whole number from 0 to 30, not {steps!r}")
+        self.expression: Expression = _no_parameters(as_expression(f))
         self.result: NewtonResult | None = None
         wide = {"style": {"description_width": "70px"}, "layout": widgets.Layout(width="460px")}
         self.text = widgets.Text(value=self.expression.text, description="f(x) =",
                                  continuous_update=False, **wide)
-        self.start = widgets.FloatSlider(value=min(max(start, lo), hi), min=lo, max=hi,
+        self.start = widgets.FloatSlider(value=start, min=lo, max=hi,
                                          step=(hi - lo) / 400, description="start x₀",
                                          readout_format=".3f", **wide)
         self.steps = widgets.IntSlider(value=steps, min=0, max=30, description="steps", **wide)
@@ -92,7 +98,7 @@ class NewtonExplorer(widgets.VBox):
     # -- events ------------------------------------------------------------------
     def _on_text(self, change: dict) -> None:
         try:
-            expression = as_expression(change["new"])
+            expression = _no_parameters(as_expression(change["new"]))
             expression.derivative(2)  # a formula too costly to differentiate fails here
         except ExpressionError as err:
             self.status.value = error_html(err)  # the last good picture stays
@@ -145,14 +151,23 @@ class NewtonExplorer(widgets.VBox):
             jumps_y += [vertex, values[k + 1] if k + 1 < len(values) else np.nan, np.nan]
         self._jumps.set_data(jumps_x, jumps_y)
         self._start_marker.set_xdata([self.start.value] * 2)
+        # |f'(x_k)| and the step |x_(k+1) - x_k|: a small slope alone is no convergence (exp(x)
+        # has tiny slopes far to the left, and the steps there stay large)
         sizes = np.abs(slopes)
-        steps = np.arange(len(sizes))
-        ok = np.isfinite(sizes) & (sizes > 0)
-        self._slope_line.set_data(steps[ok], sizes[ok])
+        jumps = np.abs(np.diff(result.path))
         ax = self._ax_slope
+        shown = [v[np.isfinite(v) & (v > 0)] for v in (sizes, jumps)]
+        shown = np.concatenate(shown)
+        low = max(shown.min() / 10, 1e-17) if shown.size else 1e-3
+        high = max(shown.max() * 10, low * 100) if shown.size else 1.0
+        ax.set_ylim(low, high)
+        for line, data in ((self._slope_line, sizes), (self._step_line, jumps)):
+            k = np.arange(len(data))
+            ok = np.isfinite(data) & (data > 0)
+            line.set_data(k[ok], data[ok])
+        exact = np.flatnonzero(sizes == 0)  # a log scale has no 0: marked at the bottom
+        self._zero_marks.set_data(exact, np.full(exact.size, low * 1.6))
         ax.set_xlim(-0.5, max(len(sizes) - 0.5, 1.5))
-        if ok.any():
-            ax.set_ylim(max(sizes[ok].min() / 10, 1e-17), max(sizes[ok].max() * 10, 1e-15))
         colour = GOOD if result.converged and result.kind == "minimum" else (
             NOTE if result.converged or "no convergence" in result.verdict else ERROR)
         self.status.value = (note_html(result.verdict, colour, bold=True)
@@ -199,11 +214,16 @@ class NewtonExplorer(widgets.VBox):
             ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=9,
                       frameon=False, borderaxespad=0.1)
             axs = self._ax_slope
-            (self._slope_line,) = axs.plot([], [], "o-", ms=4, color=colors[3])
+            (self._slope_line,) = axs.plot([], [], "o-", ms=4, color=colors[3], label="$|f'(x_k)|$")
+            (self._step_line,) = axs.plot([], [], "s--", ms=3, lw=1, color=colors[2],
+                                          label="step $|x_{k+1} - x_k|$")
+            (self._zero_marks,) = axs.plot([], [], "v", ms=7, color=colors[3], clip_on=False,
+                                           label="$f'(x_k) = 0$ exactly")
             axs.set_yscale("log")
             axs.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers
             axs.set_xlabel("step k")
-            axs.set_title("$|f'(x_k)|$: how far from flat", fontsize=10)
+            axs.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8,
+                       frameon=False, borderaxespad=0.1, handlelength=1.4, columnspacing=0.8)
 
     def _draw_curve(self) -> None:
         lo, hi = self.x_range
@@ -211,9 +231,19 @@ class NewtonExplorer(widgets.VBox):
         with np.errstate(all="ignore"):
             (ys,) = self.expression.evaluate(xs, (0,), **self._params())
         ys = np.where(np.isfinite(ys), ys, np.nan)
-        self._curve.set_data(xs, ys)
+        limits = robust_limits(ys)
+        self._curve.set_data(xs, break_jumps(ys, limits))  # a pole is a gap, not a wall
         self._ax.set_xlim(lo, hi)
-        self._ax.set_ylim(*robust_limits(ys))
+        self._ax.set_ylim(*limits)
+
+
+def _no_parameters(expression: Expression) -> Expression:
+    """The Newton widget has no parameter sliders: a name other than x is refused, not set
+    to 1 behind the student's back."""
+    if expression.parameters:
+        raise ExpressionError(f"'{expression.parameters[0]}' is not x: this widget has no parameter "
+                              "sliders, so f(x) may use only x, numbers and functions")
+    return expression
 
 
 def explore_newton(f: Any = "x^4/4 - x^2 + x/2", start: float = 2.0, steps: int = 6,

@@ -23,6 +23,7 @@ formula or preset builds a graph.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -75,7 +76,7 @@ class SurfacePath:
     method: str
     points: np.ndarray  # shape (k + 1, 2)
     values: np.ndarray  # shape (k + 1,)
-    status: str  # "converged", "still moving", "diverged" or "undefined"
+    status: str  # "converged", "saddle", "still moving", "diverged", "overflow" or "undefined"
 
 
 def descend_surface(f: Any, start: tuple[float, float], steps: int, learning_rate: float,
@@ -129,6 +130,9 @@ def descend_surface(f: Any, start: tuple[float, float], steps: int, learning_rat
                     m_hat = m[i] / (1 - momentum ** (k + 1)) if momentum > 0 else m[i]
                     v_hat = v[i] / (1 - 0.999 ** (k + 1))
                     new[i] = p[i] - adam_rate * m_hat / (np.sqrt(v_hat) + 1e-8)
+                    if not np.all(np.isfinite(v[i])):  # g**2 overflowed: every step would be 0
+                        status[i] = "overflow"
+                        alive[i] = False
             blown = alive & ~np.all(np.isfinite(new) & (np.abs(new) < DIVERGED), axis=1)
             for i in np.flatnonzero(blown):
                 status[i] = "diverged"
@@ -140,13 +144,39 @@ def descend_surface(f: Any, start: tuple[float, float], steps: int, learning_rat
     for i, method in enumerate(methods):
         keep = np.all(np.isfinite(points_array[:, i]), axis=1)
         path, vals = points_array[keep, i], values_array[: len(points_array)][keep[: len(values_array)], i]
-        if status[i] == "still moving" and len(vals) >= 3:
-            scale = max(1.0, abs(float(vals[-1])))
-            moved = float(np.max(np.abs(path[-1] - path[-3])))
-            if abs(vals[-1] - vals[-3]) < 1e-9 * scale and moved < 1e-5 * (1 + np.abs(path[-1]).max()):
-                status[i] = "converged"
+        if status[i] == "still moving" and len(vals) >= 3 and _settled(surface, path, vals, params):
+            status[i] = "saddle" if _falls_away(surface, path[-1], params) else "converged"
         result[method] = SurfacePath(method, path, vals, status[i])
     return result
+
+
+def _settled(surface: Surface, path: np.ndarray, values: np.ndarray, params: dict) -> bool:
+    """The last steps barely moved and barely changed f, and the gradient is nearly zero
+    (a path frozen by an overflow is not a converged one)."""
+    scale = max(1.0, abs(float(values[-1])))
+    moved = float(np.max(np.abs(path[-1] - path[-3])))
+    if not (abs(values[-1] - values[-3]) < 1e-9 * scale
+            and moved < 1e-5 * (1 + np.abs(path[-1]).max())):
+        return False
+    with np.errstate(all="ignore"):
+        gx, gy = surface.gradient(path[-1][0], path[-1][1], **params)
+    return bool(np.hypot(gx, gy) < 1e-4 * scale)
+
+
+def _falls_away(surface: Surface, point: np.ndarray, params: dict) -> bool:
+    """Whether f curves downwards in some direction at ``point``: a saddle (or a maximum),
+    where the gradient is zero too. The Hessian comes from central differences of the
+    gradient, which gradlab computes exactly."""
+    h = 1e-4 * (1 + float(np.abs(point).max()))
+    x = point[0] + np.array([h, -h, 0.0, 0.0])
+    y = point[1] + np.array([0.0, 0.0, h, -h])
+    with np.errstate(all="ignore"):
+        gx, gy = surface.gradient(x, y, **params)
+    hessian = np.array([[gx[0] - gx[1], gx[2] - gx[3]], [gy[0] - gy[1], gy[2] - gy[3]]]) / (2 * h)
+    if not np.all(np.isfinite(hessian)):
+        return False
+    eig = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    return bool(eig.min() < -1e-6 * max(1.0, float(np.abs(eig).max())))
 
 
 def contour_levels(values: np.ndarray, count: int = 18) -> np.ndarray:
@@ -168,7 +198,7 @@ class SurfaceExplorer(widgets.VBox):
     :class:`SurfacePath` of each method), ``figure``, ``path_lines``, and the widgets
     ``preset``, ``text``, ``learning_rate``, ``momentum``, ``adam_rate``, ``steps``,
     ``start_x``, ``start_y``, ``shown`` (one checkbox per method), ``status``, ``image``.
-    Parameters of a typed formula are set to 1.
+    A formula may use only x and y (and numbers and functions): it has no parameter sliders.
     """
 
     def __init__(self, f: str = "narrow valley", start: tuple[float, float] | None = None,
@@ -179,7 +209,17 @@ class SurfaceExplorer(widgets.VBox):
         base = preset or SurfacePreset(f, (-2, 2), (-2, 2), (-1.5, 1.5), 0.05, 0.8, 0.05, 80)
         self.x_range = _range(x_range or base.x_range, "x_range")
         self.y_range = _range(y_range or base.y_range, "y_range")
-        self.surface: Surface = parse_surface(base.formula)
+        self.surface: Surface = _no_parameters(parse_surface(base.formula))
+        learning_rate = base.learning_rate if learning_rate is None else learning_rate
+        momentum = base.momentum if momentum is None else momentum
+        steps = base.steps if steps is None else steps
+        start = base.start if start is None else start
+        _within(learning_rate, 1e-5, 10 ** 0.3, "learning_rate")
+        _within(momentum, 0.0, 0.99, "momentum")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 500:
+            raise ValueError(f"steps must be a whole number from 1 to 500, not {steps!r}")
+        _within(start[0], *self.x_range, "start x (inside x_range)")
+        _within(start[1], *self.y_range, "start y (inside y_range)")
         self.paths: dict[str, SurfacePath] = {}
         self._holding = False
         wide = {"style": {"description_width": "100px"}, "layout": widgets.Layout(width="440px")}
@@ -188,17 +228,17 @@ class SurfaceExplorer(widgets.VBox):
         self.text = widgets.Text(value=base.formula, description="f(x, y) =",
                                  continuous_update=False, **wide)
         self.learning_rate = widgets.FloatLogSlider(
-            value=learning_rate or base.learning_rate, base=10, min=-5, max=0.3, step=0.01,
+            value=learning_rate, base=10, min=-5, max=0.3, step=0.01,
             description="learning rate", readout_format=".2g", **wide)
-        self.momentum = widgets.FloatSlider(value=base.momentum if momentum is None else momentum,
+        self.momentum = widgets.FloatSlider(value=momentum,
                                             min=0.0, max=0.99, step=0.01, description="momentum β",
                                             **wide)
         self.adam_rate = widgets.FloatLogSlider(value=base.adam_rate, base=10, min=-4, max=0.3,
                                                 step=0.01, description="Adam rate",
                                                 readout_format=".2g", **wide)
-        self.steps = widgets.IntSlider(value=steps or base.steps, min=1, max=500,
+        self.steps = widgets.IntSlider(value=steps, min=1, max=500,
                                        description="steps", **wide)
-        sx, sy = start or base.start
+        sx, sy = start
         self.start_x = widgets.FloatSlider(value=sx, description="start x", readout_format=".2f",
                                            **wide)
         self.start_y = widgets.FloatSlider(value=sy, description="start y", readout_format=".2f",
@@ -250,7 +290,7 @@ class SurfaceExplorer(widgets.VBox):
         if self._holding:
             return
         try:
-            surface = parse_surface(change["new"])
+            surface = _no_parameters(parse_surface(change["new"]))
         except ExpressionError as err:
             self.status.value = error_html(err)  # the last good picture stays
             return
@@ -299,6 +339,8 @@ class SurfaceExplorer(widgets.VBox):
             lines.append(_summary(path))
         self._start_point.set_data([self.start_x.value], [self.start_y.value])
         self._fit_loss_axes()
+        if self._landscape_note:
+            lines.append(f"<span style='color:{NOTE}'>{escape(self._landscape_note)}</span>")
         self.status.value = "<br>".join(lines) or "<span>tick a method to see its path</span>"
         self._render()
         self.image.value = canvas_png(self.figure.canvas)
@@ -330,7 +372,7 @@ class SurfaceExplorer(widgets.VBox):
         ax.set_xlim(-1, max(self.steps.value, 2) + 1)
         log = bool(values.size) and bool(np.all(values > 0))
         ax.set_yscale("log" if log else "linear")
-        ax.set_title("f along each path" + (" (log scale)" if log else ""), fontsize=10)
+        ax.set_ylabel("f along each path" + (" (log scale)" if log else ""))
         if values.size and log:
             lo, hi = float(values.min()), float(values.max())
             ax.set_ylim(lo / 3, max(hi * 3, lo * 10))
@@ -352,13 +394,17 @@ class SurfaceExplorer(widgets.VBox):
                 (self.loss_lines[method],) = self._ax_loss.plot(
                     [], [], lw=1.6, color=self._colors[method], label=method)
             (self._start_point,) = self._ax.plot([], [], "o", ms=8, color="white", mec="black",
-                                                 zorder=5)
+                                                 zorder=5, clip_on=False)  # (a start in a corner)
             self._ax.set_xlabel("x")
             self._ax.set_ylabel("y")
             self._ax_loss.set_xlabel("step")
-            self._ax_loss.legend(loc="upper right", fontsize=9)
+            # above the panel, in a row: inside, it would cover some curve sooner or later
+            self._ax_loss.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=9,
+                                 frameon=False, borderaxespad=0.1, handlelength=1.4,
+                                 columnspacing=1.0)
         self._background: list = []
         self._saved = None  # the rendered landscape panel (see _render)
+        self._landscape_note = ""
 
     def _draw_landscape(self) -> None:
         """Contours and the gradient field: drawn once per formula or preset."""
@@ -370,6 +416,11 @@ class SurfaceExplorer(widgets.VBox):
         with np.errstate(all="ignore"):
             Z = self.surface(X, Y, **self._params())
             Z = np.where(np.isfinite(Z), Z, np.nan)
+        undefined = float(np.mean(np.isnan(Z)))
+        self._landscape_note = "" if undefined == 0 else (
+            f"f is not defined on {max(1, round(100 * undefined))}% of the view (left blank)"
+            if undefined < 1 else "f is not defined anywhere in the view")
+        with np.errstate(all="ignore"):
             U, V = np.meshgrid(np.linspace(x0, x1, 17), np.linspace(y0, y1, 13))
             gx, gy = self.surface.gradient(U, V, **self._params())
             size = np.hypot(gx, gy)
@@ -379,7 +430,8 @@ class SurfaceExplorer(widgets.VBox):
             filled = ax.contourf(X, Y, np.ma.masked_invalid(Z), levels=contour_levels(Z),
                                  cmap="mako", zorder=1)
             lines = ax.contour(X, Y, np.ma.masked_invalid(Z), levels=filled.levels,
-                               colors="white", linewidths=0.4, alpha=0.5, zorder=2)
+                               colors="white", linewidths=0.4, alpha=0.5, zorder=2,
+                               linestyles="solid")  # (one colour would dash negative levels)
             arrows = ax.quiver(U, V, np.where(np.isfinite(dx), dx, 0), np.where(np.isfinite(dy), dy, 0),
                                color="white", alpha=0.55, scale=30, width=0.003, zorder=3)
         self._background = [filled, lines, arrows]
@@ -389,22 +441,56 @@ class SurfaceExplorer(widgets.VBox):
         ax.set_title(f"f(x, y) = {_short(self.surface.text)}   (arrows: downhill)", fontsize=10)
 
 
+def _steps(k: int) -> str:
+    return "1 step" if k == 1 else f"{k} steps"
+
+
 def _summary(path: SurfacePath) -> str:
-    colour = {"converged": GOOD, "still moving": NOTE, "diverged": ERROR, "undefined": ERROR}
+    colour = {"converged": GOOD, "saddle": NOTE, "still moving": NOTE, "diverged": ERROR,
+              "overflow": ERROR, "undefined": ERROR}
     steps = len(path.points) - 1
+    x, y = path.points[-1]
     if path.status == "diverged":
-        text = f"diverged after {steps} steps (the rate is too large for this landscape)"
+        when = "at the first step" if steps == 0 else f"after {_steps(steps)}"
+        text = f"diverged {when} (the rate is too large for this landscape)"
+    elif path.status == "overflow":
+        text = (f"stopped after {_steps(steps)}: the squared gradient is too large to compute "
+                "(an overflow), so every further step would be 0")
+    elif path.status == "undefined" and steps == 0:
+        text = f"f is not defined at the start ({x:.3f}, {y:.3f}): start somewhere else"
     elif path.status == "undefined":
-        text = f"left the region where f is defined after {steps} steps"
+        text = f"left the region where f is defined after {_steps(steps)}"
+    elif path.status == "saddle":
+        text = (f"stuck at a saddle point ({x:.3f}, {y:.3f}) after {_steps(steps)}: the gradient "
+                f"is zero there, but f falls away in another direction (f = {path.values[-1]:.4g})")
     else:
-        x, y = path.points[-1]
         text = (f"{path.status}: f = {path.values[-1]:.4g} at ({x:.3f}, {y:.3f}) after "
-                f"{steps} steps")
+                f"{_steps(steps)}")
     return f"<span style='color:{colour[path.status]}'><b>{escape(path.method)}</b>: {escape(text)}</span>"
 
 
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _no_parameters(surface: Surface) -> Surface:
+    """The landscape explorer has no parameter sliders: a name other than x and y is a
+    typo (perhaps of a preset's name), not a number to set to 1 silently."""
+    if surface.parameters:
+        name = surface.parameters[0]
+        close = difflib.get_close_matches(surface.text, list(SURFACE_PRESETS), n=1, cutoff=0.6)
+        if close and surface.text.isidentifier():
+            raise ExpressionError(f"'{surface.text}' is not a preset; did you mean '{close[0]}'? "
+                                  f"(the presets are {', '.join(SURFACE_PRESETS)})")
+        raise ExpressionError(f"'{name}' is neither x nor y: f(x, y) may use only x, y, numbers "
+                              "and functions here (write numbers for any constants)")
+    return surface
+
+
+def _within(value: Any, lo: float, hi: float, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a number from {lo:g} to {hi:g}, not {value!r}")
 
 
 def _range(pair: Any, name: str) -> tuple[float, float]:

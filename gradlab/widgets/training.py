@@ -22,6 +22,7 @@ network).
 from __future__ import annotations
 
 import asyncio
+import time
 
 import ipywidgets as widgets
 import numpy as np
@@ -35,7 +36,9 @@ from ..frontend.networks import TwoLayerNetwork
 from ..show.markup import ERROR, escape
 from .plotting import canvas_png, gradlab_style
 
-CHUNK = 25  # steps between redraws while training in the background
+CHUNK = 25  # steps between pauses while training in the background
+REDRAW_EVERY = 0.25  # seconds between pictures while training in the background
+RATES = (10 ** -3.5, 10 ** -0.3)  # the learning-rate slider's range
 
 
 class TrainingExplorer(widgets.VBox):
@@ -52,6 +55,13 @@ class TrainingExplorer(widgets.VBox):
             raise ValueError(f"dataset is one of {sorted(COURSE_DATASETS)}, not {dataset!r}")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be a whole number >= 1, not {steps!r}")
+        if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or not 1 <= hidden <= 32:
+            raise ValueError(f"hidden must be a whole number of units from 1 to 32 (the slider's "
+                             f"range), not {hidden!r}")
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.floating)) \
+                or not RATES[0] <= learning_rate <= RATES[1]:
+            raise ValueError(f"learning_rate must be a number from {RATES[0]:.2g} to {RATES[1]:.2g} "
+                             f"(the slider's range), not {learning_rate!r}")
         self.seed = seed
         self.losses: list[float] = []
         self._task: asyncio.Task | None = None
@@ -60,8 +70,9 @@ class TrainingExplorer(widgets.VBox):
                                         **wide)
         self.hidden = widgets.IntSlider(value=hidden, min=1, max=32, description="hidden units",
                                         continuous_update=False, **wide)
-        self.learning_rate = widgets.FloatLogSlider(value=learning_rate, base=10, min=-3.5,
-                                                    max=-0.3, step=0.01, description="learning rate",
+        self.learning_rate = widgets.FloatLogSlider(value=learning_rate, base=10,
+                                                    min=np.log10(RATES[0]), max=np.log10(RATES[1]),
+                                                    step=0.01, description="learning rate",
                                                     readout_format=".3f", **wide)
         self.run_button = widgets.ToggleButton(value=False, description="▶ train", icon="",
                                                tooltip="start or stop training",
@@ -132,11 +143,17 @@ class TrainingExplorer(widgets.VBox):
     async def _train_in_background(self) -> None:
         """Chunks of steps with a pause between them, in which the kernel handles clicks
         and slider moves (the stop button among them)."""
+        drawn = time.perf_counter()
         try:
             while self.run_button.value and len(self.losses) < self.total_steps:
-                self.train(CHUNK)
+                # a picture costs more than many steps: draw a few per second, not per chunk
+                self.train(CHUNK, redraw=False)
+                if time.perf_counter() - drawn > REDRAW_EVERY:
+                    self.redraw()
+                    drawn = time.perf_counter()
                 await asyncio.sleep(0.01)
         finally:
+            self.redraw()
             self.run_button.value = False
 
     def _load_data(self) -> None:
@@ -223,11 +240,12 @@ class TrainingExplorer(widgets.VBox):
                                  f"{len(self.losses)} steps: the learning rate is too large; "
                                  "press reset</span>")
         else:
-            accuracy = self.network.accuracy(self.X, self.y)
+            right = int(round(self.network.accuracy(self.X, self.y) * len(self.y)))
             loss = f"{self.losses[-1]:.3g}" if self.losses else "— (not trained yet)"
             units = f"{self.hidden.value} unit" + ("s" if self.hidden.value != 1 else "")
             self.status.value = escape(f"step {len(self.losses)} of {self.total_steps}: loss "
-                                       f"{loss}, {accuracy:.0%} of the points on the right side "
+                                       f"{loss}, {right} of {len(self.y)} points on the right "
+                                       f"side ({100 * right / len(self.y):.1f}%) "
                                        f"({units} per hidden layer, "
                                        f"{_parameter_count(self.hidden.value)} weights)")
         self.figure.canvas.draw()
