@@ -64,7 +64,9 @@ TESTS = ["tests/test_op_gradients.py", "tests/test_simplify.py", "tests/test_sha
          "tests/test_mutation_guards.py",
          "tests/test_sympy_oracle.py", "tests/test_expr.py",
          "tests/test_show.py", "tests/test_train.py", "tests/test_hardening.py",
-         "tests/test_numpy_functions.py", "tests/test_forward_mode.py", "tests/test_control_flow.py"]
+         "tests/test_numpy_functions.py", "tests/test_forward_mode.py", "tests/test_control_flow.py",
+         "tests/test_solutions.py", "tests/test_lesson09.py", "tests/test_lesson10.py",
+         "tests/test_lesson11.py", "tests/test_lesson12.py", "tests/test_lesson13.py"]
 FIRST = {  # the tests most likely to catch a bug in an area run first
     "gradient rules": "tests/test_op_gradients.py tests/test_numpy_functions.py",
     "forward mode": "tests/test_forward_mode.py tests/test_numpy_functions.py",
