@@ -140,6 +140,28 @@ def test_tanh_wrong_kinds_of_answer(duals, answer, says):
     assert not result and says in result.message
 
 
+@pytest.mark.parametrize("make", [
+    lambda Dual: lambda x: Dual(gl.tanh(x.value), (1 - gl.tanh(x.value) ** 2) * x.tangent),
+    lambda Dual: lambda x: Dual(gl.tanh(x.value), (1 - np.tanh(x.value) ** 2) * x.tangent),
+    lambda Dual: lambda x: Dual(np.tanh(x.value), (1 - gl.tanh(x.value) ** 2) * x.tangent),
+    lambda Dual: lambda x: gl.tanh(x.value),                      # a bare graph node
+    lambda Dual: lambda x: gl.tanh(x),                            # gradlab refuses a Dual
+    lambda Dual: lambda x: Dual(float(gl.tanh(x.value)), x.tangent),  # a node has no number yet
+])
+def test_tanh_made_with_gl_tanh_is_told_to_use_plain_numbers(duals, make):
+    result = gl.exercises.lesson9_dual_tanh(make(duals["Dual"]), duals["Dual"])
+    assert not result
+    assert "use np.tanh (or math.tanh) on x.value" in result.message, result.message
+    # the hint, not the engine's own error text, and not the rule itself
+    assert "np.stack" not in result.message and "has no value yet" not in result.message
+    assert "1 - tanh" not in result.message
+
+
+def test_tanh_applying_np_tanh_to_the_dual_itself_gets_a_hint(duals):
+    result = gl.exercises.lesson9_dual_tanh(lambda x: np.tanh(x), duals["Dual"])
+    assert not result and "apply np.tanh to x.value" in result.message, result.message
+
+
 def test_tanh_check_needs_the_class(duals):
     my_tanh = load("09_dual_tanh.py", Dual=duals["Dual"])["my_tanh"]
     result = gl.exercises.lesson9_dual_tanh(my_tanh, duals["Dual"](1.0, 1.0))
@@ -242,3 +264,30 @@ def test_choose_mode_names_the_case_with_plurals_right():
 def test_choose_mode_wrong_kinds_of_answer(choose, says):
     result = gl.exercises.lesson9_choose_mode(choose)
     assert not result and says in result.message
+
+
+# ---------------------------------------------------------------------------
+# The benchmark the lesson quotes is in the repository
+# ---------------------------------------------------------------------------
+
+
+def test_the_quoted_benchmark_numbers_are_those_of_the_saved_run():
+    results = ROOT / "bench" / "results" / "jacobians-2026-12-01.md"
+    saved = {}
+    for line in results.read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 10 and cells[1].isdigit():
+            saved[(cells[0][0], int(cells[1]))] = cells
+    assert len(saved) == 14 and "--rounds 5" in results.read_text()
+    (text,) = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
+               if "bench/jacobians.py --rounds 5" in c.source]
+    assert "../bench/results/jacobians-2026-12-01.md" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 1")]
+    assert len(rows) == 4
+    for row in rows:
+        n, f_ratio, g_ratio = [c.strip() for c in row.strip("|").split("|")]
+        assert saved[("f", int(n))][6] == f_ratio and saved[("g", int(n))][6] == g_ratio
+    assert f"{saved[('f', 1000)][9]} and {saved[('g', 1000)][9]}" in text  # JAX's, at n = 1000
+    for (shape, n), cells in saved.items():  # the steps are the lesson's 8n + 3 and 12n + 5
+        assert int(cells[2]) == (8 * n + 3 if shape == "f" else 13)
+        assert int(cells[3]) == (9 if shape == "f" else 12 * n + 5)

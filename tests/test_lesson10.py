@@ -101,7 +101,7 @@ def test_newton_start_solution_passes():
     assert gl.newton(bumpy, my_start).x < -1
 
 
-@pytest.mark.parametrize("start", [0.75, 0.78, np.float64(0.81), 0.7375])
+@pytest.mark.parametrize("start", [0.75, 0.78, np.float64(0.81), 0.7375, 0.815, 0.816, 0.72])
 def test_newton_start_every_start_that_works_passes(start):
     assert gl.newton(bumpy, float(start), steps=50).x < -1  # (the premise)
     assert gl.exercises.lesson10_newton_start(start)
@@ -112,13 +112,31 @@ def test_newton_start_unanswered():
     assert not result and result.message.startswith("not answered yet")
 
 
-WORKING = (0.73, 0.8165)  # roughly the starts x0 > 0 that reach the left minimum
+WORKING = (0.719, 0.8165)  # roughly the starts x0 > 0 that reach the left minimum
+
+
+def test_newton_start_the_range_the_solution_names_is_right():
+    """The solution's comment: starts from about 0.7375 to 0.816 work, and a narrow window
+    around 0.72; 0.73 does not."""
+    text = (SOLUTIONS / "10_newton_start.py").read_text()
+    assert "0.7375 to 0.816" in text and "0.72" in text and "0.73 does not" in text
+
+    def works(x0):
+        result = gl.newton(bumpy, x0, steps=50)
+        return result.converged and result.x < -1
+
+    grid = np.round(np.arange(0.6, 0.8165, 0.0005), 4)
+    good = [x0 for x0 in grid if works(float(x0))]
+    assert min(x0 for x0 in good if x0 > 0.73) == 0.7375 and max(good) == 0.816
+    assert all(x0 in good for x0 in grid if 0.7375 <= x0 <= 0.816)
+    assert set(good) - set(grid[(grid >= 0.7375) & (grid <= 0.816)]) <= {0.7195, 0.72, 0.7205}
+    assert not works(0.73) and works(0.72)
 
 
 @pytest.mark.parametrize("start, says", [
     (2.0, "minimum on the right"),
     (0.83, "minimum on the right"),    # the notebook's own nearly-flat example jumps right
-    (1e6, "minimum on the right"),     # (gl.newton calls this minimum "zero curvature")
+    (1e6, "minimum on the right"),     # (many steps of 2/3 first, then quadratic again)
     (0.3, "opens downwards"),
     (0.0001, "maximum"),
     (np.sqrt(2 / 3), "flat spot"),
@@ -148,6 +166,17 @@ def test_newton_start_wrong_starts_say_where_newton_went(start, says):
 def test_newton_start_wrong_kinds_of_answer(start, says):
     result = gl.exercises.lesson10_newton_start(start)
     assert not result and says in result.message
+
+
+def test_newton_start_asks_only_for_a_positive_start():
+    # the maximum is at 0.259: a start such as 0.1 is positive but left of it, and is tried
+    assert "right of the maximum" not in gl.exercises.lesson10_newton_start(-2.0).message
+    result = gl.exercises.lesson10_newton_start(0.1)
+    assert not result and "not positive" not in result.message and "maximum" in result.message
+
+
+def test_newton_start_counts_steps_in_good_english():
+    assert re.search(r" in \d+ steps$", gl.exercises.lesson10_newton_start(0.8).message)
 
 
 def test_newton_start_the_starts_the_notebook_shows_are_not_answers():
@@ -244,6 +273,19 @@ def test_the_lessons_suggestions_for_the_newton_widget_hold():
     w.start.value = 1.5
     assert "diverged" in w.result.verdict
     np.testing.assert_allclose(w.result.path[1:3], -w.result.path[:2] ** 3)  # x -> -x³
+
+
+def test_the_lessons_words_on_slow_convergence_hold():
+    # x^3 in the widget: from 2, even the slider's 30 steps do not converge
+    w = gl.explore_newton("x^3", start=2.0, steps=30)
+    assert w.steps.max == 30 and w.result.verdict.startswith("no convergence in 30 steps")
+    # x^4 from 1: after 12 steps x is still about 0.008; with enough steps it converges, and
+    # the verdict names no kind
+    slow = gl.newton(lambda x: x**4, 1.0, steps=12)
+    assert not slow.converged and round(float(slow.x), 3) == 0.008
+    patient = gl.newton(lambda x: x**4, 1.0, steps=100)
+    assert patient.converged and patient.kind == "" and patient.steps == 56
+    assert "point of zero curvature" in patient.verdict
 
 
 # ---------------------------------------------------------------------------

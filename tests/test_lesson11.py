@@ -163,6 +163,58 @@ def test_exp_tanh_check_catches_the_classic_slips(slip):
     assert_no_right_number(verdict.message)
 
 
+def _forgets_out_grad_tanh():
+    """tanh whose rule adds 1 - t² itself, not times out.grad."""
+    def tanh(self):
+        out = type(self)(math.tanh(self.data), (self,))
+
+        def _backward():
+            self.grad += 1 - out.data ** 2
+        out._backward = _backward
+        return out
+    return tanh
+
+
+def _both_slips_exp():
+    """exp whose rule sets self.grad = e^x: both out.grad and += forgotten."""
+    def exp(self):
+        out = type(self)(math.exp(self.data), (self,))
+
+        def _backward():
+            self.grad = out.data
+        out._backward = _backward
+        return out
+    return exp
+
+
+OUT_GRAD = "multiply by out.grad?"
+PLUS_EQUALS = "does it add (+=) to the parent's grad"
+
+
+@pytest.mark.parametrize("methods, hint, method", [
+    (dict(exp=_forgets_out_grad(), tanh=RIGHT_TANH), OUT_GRAD, "exp"),
+    (dict(exp=RIGHT_EXP, tanh=_forgets_out_grad_tanh()), OUT_GRAD, "tanh"),
+    (dict(exp=_both_slips_exp(), tanh=RIGHT_TANH), OUT_GRAD, "exp"),
+    (SLIPS["exp assigns with ="], PLUS_EQUALS, "exp"),
+    (SLIPS["tanh assigns with ="], PLUS_EQUALS, "tanh"),
+])
+def test_exp_tanh_the_two_classic_slips_get_hints_of_their_own(methods, hint, method):
+    verdict = exercises.lesson11_exp_tanh(_with(notebook("engine")["Value"], **methods))
+    assert not verdict and hint in verdict.message, verdict.message
+    assert f"{method}'s _backward" in verdict.message
+    assert "is off" in verdict.message  # the failing formula is still named
+    assert_no_right_number(verdict.message)
+
+
+@pytest.mark.parametrize("slip", ["exp's rule uses x, not e^x", "tanh's rule is 1 - t",
+                                  "tanh's rule has the wrong sign", "exp's value is off",
+                                  "tanh is sinh"])
+def test_exp_tanh_other_slips_get_neither_hint(slip):
+    verdict = exercises.lesson11_exp_tanh(_with(notebook("engine")["Value"], **SLIPS[slip]))
+    assert not verdict
+    assert OUT_GRAD not in verdict.message and PLUS_EQUALS not in verdict.message
+
+
 def test_exp_tanh_check_says_which_way_and_which_formula():
     forgetful = _with(notebook("engine")["Value"], exp=_forgets_out_grad(), tanh=RIGHT_TANH)
     message = exercises.lesson11_exp_tanh(forgetful).message

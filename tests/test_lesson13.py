@@ -120,6 +120,8 @@ def test_tape_accepts_other_names():
     (["*", "*", "*", "tanh"], "entry 0 ('*') is not what runs there: which branch"),
     (["+", "+", "*", "tanh"], "entry 1 ('+') is not what runs there"),
     (["+", "*", "*", "*", "tanh"], "has 5 operations, but the loop records fewer"),
+    (["tanh"], "has 1 operation, but the loop records more"),
+    ([], "has 0 operations, but the loop records more"),
     (["+", "*", "*", "exp"], "the last one comes after the loop"),
     (["+", "<", "*", "*", "tanh"], "tests read y.data, a plain number"),
     (["+", "*", 2, "tanh"], "entry 2 of my_tape is 2"),
@@ -353,3 +355,29 @@ def test_recorded_runs_is_exactly_what_the_script_writes():
 
 # Where torch, jax and tensorflow are installed, `python scripts/record_lesson13.py --check`
 # runs the lesson's cells and compares what each example prints with its recording.
+
+
+# ---------------------------------------------------------------------------
+# The second half's prerequisite tables agree with the lessons they name
+# ---------------------------------------------------------------------------
+
+
+def _time_to_complete(path: Path) -> int:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "".join(source(c) for c in cells if c["cell_type"] == "markdown")
+    return int(re.search(r"\*\*Time to complete this lesson:\*\* (\d+) minutes", text).group(1))
+
+
+@pytest.mark.parametrize("number", ["09", "10", "11", "12", "13"])
+def test_prerequisite_times_are_the_lessons_own(number):
+    (path,) = (ROOT / "notebooks").glob(f"{number}_*.ipynb")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    rows = re.findall(r"^\| \[Lesson \d+\]\((\d\d_[\w]+\.ipynb)\)[^|]*\| \w+ \| (\d+) minutes \|$",
+                      source(cells[0]), flags=re.MULTILINE)
+    assert rows, "no prerequisite rows found"
+    for name, minutes in rows:
+        assert int(minutes) == _time_to_complete(ROOT / "notebooks" / name), (path.name, name)
+
+
+def test_lesson12_takes_what_the_index_says():
+    assert _time_to_complete(ROOT / "notebooks" / "12_a_neural_network_from_scratch.ipynb") == 45

@@ -83,6 +83,22 @@ def lesson8_rule(op: Any) -> DerivativeCheck:
     return check_rule(op, np.linspace(-3, 3, 40) + 0.01, orders=(1, 2))
 
 
+_LESSON9_PLAIN_NUMBERS = ("use np.tanh (or math.tanh) on x.value: gradlab's functions, such as "
+                          "gl.tanh, build nodes of a graph, which hold no number until a Session "
+                          "runs them, while a Dual computes with plain numbers")
+
+
+def _lesson9_raised_in_gradlab(err: BaseException) -> bool:
+    """Did the learner's function raise from inside gradlab (a gl.* call on a Dual or on a
+    plain number), rather than in code of its own?"""
+    tb = err.__traceback__.tb_next if err.__traceback__ is not None else None  # (this module)
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("gradlab."):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def lesson9_dual_tanh(my_tanh: Any, dual_class: Any) -> DerivativeCheck:
     """Lesson 9, exercise 1: a ``tanh`` for the notebook's ``Dual`` class.
 
@@ -90,7 +106,9 @@ def lesson9_dual_tanh(my_tanh: Any, dual_class: Any) -> DerivativeCheck:
     must return a Dual whose value is tanh(a) and whose tangent is the derivative of tanh
     at a *times the tangent t coming in* (the chain rule). The tangents are tried with
     t = 1 first, then with other t, so that a rule that forgets to multiply by t gets a
-    hint of its own (it is right for t = 1 only)."""
+    hint of its own (it is right for t = 1 only). A tanh built from gradlab's ``gl.tanh`` (a
+    graph node, not a number) and ``np.tanh`` applied to the Dual itself get hints of their
+    own."""
     nothing = np.full(1, np.nan)
 
     def fail(message: str) -> DerivativeCheck:
@@ -112,7 +130,19 @@ def lesson9_dual_tanh(my_tanh: Any, dual_class: Any) -> DerivativeCheck:
             try:
                 result = my_tanh(dual_class(a, t))
             except Exception as err:  # the learner's own code: report it, keep the lesson going
+                if _lesson9_raised_in_gradlab(err):
+                    return fail(f"{call} raised {type(err).__name__} inside gradlab: "
+                                f"{_LESSON9_PLAIN_NUMBERS}")
+                if isinstance(err, TypeError) and "ufunc" in str(err) \
+                        and dual_class.__name__ in str(err):
+                    return fail(f"{call} raised {type(err).__name__}: numpy's functions work on "
+                                "numbers, not on a Dual; apply np.tanh to x.value, and build the "
+                                "Dual of the result yourself")
                 return fail(f"{call} raised {type(err).__name__}: {err}")
+            if isinstance(result, Tensor) or any(isinstance(getattr(result, part, None), Tensor)
+                                                 for part in ("value", "tangent")):
+                return fail(f"{call} returned a gradlab graph node, not numbers: "
+                            f"{_LESSON9_PLAIN_NUMBERS}")
             if not (hasattr(result, "value") and hasattr(result, "tangent")):
                 return fail(f"{call} returned {type(result).__name__}, not a Dual: return "
                             "Dual(value, tangent)")
@@ -319,6 +349,43 @@ def _lesson11_class_problem(value_class: Any, what: str) -> str | None:
     return None
 
 
+def _lesson11_probe(value_class: type, method: str, build: Any) -> float | None:
+    """d out/d a for out = build(a, a.method()) at a = 0.5 with the learner's class, or None
+    when anything about it fails (the formula checks report that in words)."""
+    try:
+        a = value_class(0.5)
+        out = build(a, getattr(a, method)())
+        out.backward()
+        slope = float(a.grad)
+    except Exception:
+        return None
+    return slope if np.isfinite(slope) else None
+
+
+def _lesson11_rule_hint(value_class: type) -> str:
+    """A hint for the two classic slips in a local backward function of exp or tanh, found
+    by comparing the learner's own gradients with each other (never with the right ones):
+
+    * forgetting out.grad: the gradient of m(a) * 3 is the gradient of m(a) alone, where it
+      should be three times as large;
+    * ``=`` in place of ``+=``: in m(a) + a the sum's contribution to a (1) is overwritten,
+      so the gradient is that of m(a) alone, where it should be 1 more."""
+    for method in ("exp", "tanh"):
+        alone = _lesson11_probe(value_class, method, lambda a, m: m)
+        if alone is None or alone == 0:
+            continue
+        scaled = _lesson11_probe(value_class, method, lambda a, m: m * 3)
+        if scaled is not None and np.isclose(scaled, alone, rtol=1e-9, atol=0):
+            return (f"; the gradient through your {method} does not change when its result is "
+                    f"multiplied by 3 afterwards: does {method}'s _backward multiply by out.grad?")
+        shared = _lesson11_probe(value_class, method, lambda a, m: m + a)
+        if shared is not None and np.isclose(shared, alone, rtol=1e-9, atol=1e-12):
+            return (f"; in {method}(a) + a, the gradient that the sum passes to a is lost when "
+                    f"{method}'s _backward runs: does it add (+=) to the parent's grad, rather than "
+                    "set it with =?")
+    return ""
+
+
 def lesson11_exp_tanh(my_value_class: Any) -> DerivativeCheck:
     """Lesson 11, exercise 1: ``exp`` and ``tanh`` added to the notebook's ``Value`` class.
 
@@ -328,8 +395,9 @@ def lesson11_exp_tanh(my_value_class: Any) -> DerivativeCheck:
     ``exp(a) * b`` and ``tanh(a*b) - a`` at several points and compares ``.data`` and each
     input's ``.grad`` with the formula's value and central differences. A formula in which
     exp or tanh is not the last step catches a rule that forgets ``out.grad``; one that uses
-    an input twice catches ``=`` in place of ``+=``. Any error raised by the class is reported
-    in words, never as a traceback."""
+    an input twice catches ``=`` in place of ``+=``; either slip then gets a hint of its own
+    ("does it multiply by out.grad?", "does it add (+=) to the parent's grad?"). Any error
+    raised by the class is reported in words, never as a traceback."""
     nothing = np.full(1, np.nan)
     problem = _lesson11_class_problem(my_value_class, "my_value_class")
     if problem:
@@ -349,7 +417,8 @@ def lesson11_exp_tanh(my_value_class: Any) -> DerivativeCheck:
         for point in _LESSON11_POINTS:
             problem = _lesson11_try(my_value_class, formula, point)
             if problem:
-                return DerivativeCheck(False, problem, nothing, nothing, nothing)
+                hint = _lesson11_rule_hint(my_value_class) if problem.startswith("d/d") else ""
+                return DerivativeCheck(False, problem + hint, nothing, nothing, nothing)
     count = len(_LESSON11_EXP_TANH) * len(_LESSON11_POINTS)
     return DerivativeCheck(True, f"exp and tanh are right: values and gradients agree with central "
                            f"differences in all {count} cases", nothing, nothing, nothing)
@@ -478,7 +547,8 @@ def lesson13_tape(my_tape: Any) -> DerivativeCheck:
                                  "the tape itself holds the operations in the order they ran")
     if len(yours) != len(right):
         way = "more" if len(right) > len(yours) else "fewer"
-        return _lesson13_verdict(False, f"your tape has {len(yours)} operations, but the loop "
+        count = f"{len(yours)} operation" + ("" if len(yours) == 1 else "s")
+        return _lesson13_verdict(False, f"your tape has {count}, but the loop "
                                  f"records {way}: follow y from 0.9 through the loop, pass by pass, "
                                  "and count")
     i = next(k for k, (a, b) in enumerate(zip(yours, right)) if a != b)
@@ -620,14 +690,15 @@ def lesson10_newton_start(my_start: Any) -> DerivativeCheck:
         return _lesson10_fail(f"my_start must be a finite number, not {x0}")
     if x0 <= 0:
         return _lesson10_fail(f"my_start = {x0:g} is not positive: the exercise asks for a start "
-                              "x₀ > 0, right of the maximum")
+                              "x₀ > 0")
     result = newton(_lesson10_f, x0, steps=50)
     # f' = x³ - 2x + 1/2 is zero at about -1.526 (a minimum), 0.259 (the maximum) and 1.267 (a
     # minimum): where Newton ended says which it found (its verdict's kind is not needed)
     end = float(result.x)
     if result.converged and end < -1:
+        steps = f"{result.steps} step" + ("" if result.steps == 1 else "s")
         return DerivativeCheck(True, f"from x₀ = {x0:g}, Newton converged to the left minimum at "
-                               f"x = {end:.6g} in {result.steps} steps", np.full(1, np.nan),
+                               f"x = {end:.6g} in {steps}", np.full(1, np.nan),
                                np.full(1, np.nan), np.full(1, np.nan))
     jump = (" Newton's first step is -f'(x₀)/f''(x₀): to land far to the left it has to be a "
             "long step, so look where the curvature f''(x₀) is close to 0.")
@@ -694,6 +765,11 @@ def _lesson12_nothing(ok: bool, message: str) -> DerivativeCheck:
     return DerivativeCheck(ok, message, nothing, nothing, nothing)
 
 
+_LESSON12_BY_LAYER = ("Count layer by layer: a layer from n_in units to n_out units has n_in × n_out "
+                      "weights and n_out biases, and this network has three layers, 2 → h, h → h "
+                      "and h → 1")
+
+
 def _lesson12_count_hint(sizes: list[int], yours: list[float]) -> str:
     """Which kind of slip a wrong count looks like, from how it grows with h (never the answer)."""
     h = np.asarray(sizes[:40], dtype=np.float64)  # 1, 2, ..., 40: evenly spaced
@@ -711,9 +787,12 @@ def _lesson12_count_hint(sizes: list[int], yours: list[float]) -> str:
         return (" (the h² part of yours is off: the two hidden layers are joined by one matrix of "
                 "weights, h rows by h columns)")
     if np.all(np.diff(short, 2) == 0) and np.all(short > 0):
-        return (" (too small for every h, by an amount that grows with h: did you count a bias for "
-                "every unit, in both hidden layers and in the output?)")
-    return ""
+        if short[1] - short[0] > 2:  # more per unit of h than the two hidden layers' biases
+            return (" (short for every h, by more than the biases alone could explain: some "
+                    f"weights are missing too. {_LESSON12_BY_LAYER})")
+        return (" (short for every h, by an amount that grows with h: did you count a bias for "
+                f"every unit, in both hidden layers and in the output? {_LESSON12_BY_LAYER})")
+    return f" ({_LESSON12_BY_LAYER})"
 
 
 def lesson12_weight_count(my_weight_count: Any) -> DerivativeCheck:
@@ -724,7 +803,9 @@ def lesson12_weight_count(my_weight_count: Any) -> DerivativeCheck:
     It is tried for h = 1 to 40, 64, 100 and 256 and must give a whole number each time. A
     wrong count is reported at the smallest h where it is off, with which way, and a hint
     from how the error grows with h (a constant: a bias; like h: the biases of the hidden
-    layers; no h² at all: the weights between the hidden layers)."""
+    layers, or, when it grows faster than those could explain, weights of the first or the
+    last layer; no h² at all: the weights between the hidden layers). Where weights may be
+    missing, or no pattern fits, the hint says how to count layer by layer, never the count."""
     if my_weight_count is None:
         return _lesson12_nothing(False, "not answered yet: define my_weight_count above (or load "
                                  "the solution with %load)")
