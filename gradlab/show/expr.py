@@ -314,6 +314,21 @@ def parse(text: str, variable: str = "x") -> "Expression":
     return Expression(text.strip(), tensor, leaves[variable], parameters, graph)
 
 
+def parameter_feed(text: str, nodes: dict[str, Tensor], params: dict[str, Any],
+                   call: str) -> dict[Tensor, float]:
+    """The feed entries for a formula's parameters (``nodes``, by name), with an error that
+    names an unknown parameter (and the nearest known one) or the first one missing;
+    ``call`` begins the example in that message, such as ``"f(x, "``."""
+    unknown = set(params) - set(nodes)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ExpressionError(f"'{name}' is not a parameter of {text!r}" + _suggest(name, sorted(nodes)))
+    missing = [p for p in sorted(nodes) if p not in params]
+    if missing:
+        raise ExpressionError(f"parameter '{missing[0]}' needs a value, e.g. {call}{missing[0]}=1.0)")
+    return {nodes[p]: float(v) for p, v in params.items()}
+
+
 def as_expression(f: Any, variable: str = "x") -> "Expression":
     """Accept a formula string, an Expression, or a function of one tensor (such as
     ``lambda t: gl.sin(t)`` or an op made with ``gl.register_op``)."""
@@ -396,17 +411,8 @@ class Expression:
 
     def feed(self, x: Any, params: dict[str, Any], /) -> dict[Tensor, Any]:
         """The feed_dict for evaluating at ``x`` with these parameter values."""
-        unknown = set(params) - set(self._parameter_nodes)
-        if unknown:
-            name = sorted(unknown)[0]
-            raise ExpressionError(f"'{name}' is not a parameter of {self.text!r}"
-                                  + _suggest(name, self.parameters))
-        missing = [p for p in self.parameters if p not in params]
-        if missing:
-            raise ExpressionError(
-                f"parameter '{missing[0]}' needs a value, e.g. f(x, {missing[0]}=1.0)")
         feed = {self.x: np.asarray(x, dtype=np.float64)}
-        feed.update({self._parameter_nodes[p]: float(v) for p, v in params.items()})
+        feed.update(parameter_feed(self.text, self._parameter_nodes, params, "f(x, "))
         return feed
 
     def evaluate(self, x: Any, orders: tuple[int, ...] = (0,), /, **params: float) -> list[np.ndarray]:

@@ -22,7 +22,7 @@ import numpy as np
 from ..core.autodiff import gradients
 from ..core.graph import Graph, Tensor
 from ..frontend.session import Session
-from .expr import ExpressionError, _suggest, read_formula
+from .expr import ExpressionError, parameter_feed, read_formula
 from .formula import formula, to_latex
 
 
@@ -53,21 +53,13 @@ class Surface:
 
     def feed(self, x: Any, y: Any, params: dict[str, Any]) -> dict[Tensor, Any]:
         """The feed_dict for evaluating at (x, y) with these parameter values."""
-        unknown = set(params) - set(self._parameter_nodes)
-        if unknown:
-            name = sorted(unknown)[0]
-            raise ExpressionError(f"'{name}' is not a parameter of {self.text!r}"
-                                  + _suggest(name, self.parameters))
-        missing = [p for p in self.parameters if p not in params]
-        if missing:
-            raise ExpressionError(
-                f"parameter '{missing[0]}' needs a value, e.g. f(x, y, {missing[0]}=1.0)")
+        values = parameter_feed(self.text, self._parameter_nodes, params, "f(x, y, ")
         x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         if x.shape != y.shape:
             raise ValueError(f"x and y must have the same shape, not {x.shape} and {y.shape} "
                              "(use np.meshgrid for a grid)")
         feed = dict(zip(self._variable_nodes, (x, y)))
-        feed.update({self._parameter_nodes[p]: float(v) for p, v in params.items()})
+        feed.update(values)
         return feed
 
     def value_and_gradient(self, x: Any, y: Any, /, **params: float
