@@ -5,6 +5,8 @@
     python scripts/mutate.py --list          # only list the mutants
     python scripts/mutate.py --limit 40      # a quick sample (spread over the areas)
     python scripts/mutate.py --survivors artifacts/mutation.json   # re-run the survivors
+    python scripts/mutate.py --update artifacts/mutation.json      # the same, and merge them
+                                                                   # into that run's table
 
 A *mutant* is the package with one deliberate change of the kind a tired contributor
 might make: ``+`` for ``-``, ``*`` for ``/``, ``<`` for ``<=``, a sign dropped, a
@@ -87,6 +89,15 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/core/array_ops.py", "shape_inputs=(1, 2))", "1", "(2)",
      "ConcatPart's a joining the dtype promotion: a's dtype was promoted into the join's output, "
      "and g has the output's dtype (the same reason as SumToLike's below)"),
+    ("gradlab/core/array_ops.py", "shape_inputs=(1, 2))", "2", "(3)",
+     "ConcatPart's b joining the dtype promotion: the same reason as a's just above"),
+    ("gradlab/core/array_ops.py", "(inputs[2].shape, inputs[2].skey), shape_inputs=(2,),", "2", "(3)",
+     "GatherAdd's and PutAlong's like (read for its shape) joining the dtype promotion: like is "
+     "the gathered or sorted input, whose dtype was promoted into the output that g is the "
+     "gradient of, so g's dtype already holds it"),
+    ("gradlab/core/array_ops.py", "shape_inputs=(0,), dtype=np.dtype(np.int32))", "0", "(1)",
+     "Shape has a fixed dtype and does not broadcast, so its shape inputs only decide whether a "
+     "Python number is folded as a float, and np.shape of a number is () either way"),
     ("gradlab/core/ops.py", "shape_inputs=(2,),  # a is read for its shape", "2", "(3)",
      "SumToLike's a (the input whose shape the gradient takes) joining the dtype promotion: a's "
      "dtype was promoted into the op's output, and g has the output's dtype, so it never widens"),
@@ -468,6 +479,26 @@ def _run_tests(copy: Path, order: list[str], timeout: float) -> str:
     return "killed" if result.returncode == 1 else f"error {result.returncode}"
 
 
+def _identity(m: dict) -> tuple:
+    """What names a mutant across runs (line numbers move when code above it changes)."""
+    return m["path"], m["context"], m["original"], m["replacement"]
+
+
+def print_table(results: list[dict]) -> None:
+    """The per-area score table (a Markdown table) of a run's results."""
+    print("| area | killed | equivalent | survived | score |\n|---|---|---|---|---|")
+    for area in AREAS:
+        mine = [m for m in results if m["area"] == area]
+        if mine:
+            equivalent = sum(m["outcome"] == "equivalent" for m in mine)
+            survived = sum(m["outcome"] == "survived" for m in mine)
+            killed = len(mine) - equivalent - survived
+            score = 100 * killed / max(1, killed + survived)
+            print(f"| {area} | {killed} | {equivalent} | {survived} | {score:.1f}% |")
+    print("\nThe score is killed / (killed + survived); equivalent mutants (listed in EQUIVALENT,"
+          "\nwith the reason) cannot change any result.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--area", action="append", choices=sorted(AREAS), help="only this area")
@@ -478,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", action="append", help="only the mutants in this file")
     parser.add_argument("--survivors", metavar="JSON",
                         help="only the mutants that survived in an earlier run's JSON file")
+    parser.add_argument("--update", metavar="JSON",
+                        help="re-run the survivors of an earlier full run and write that run's "
+                             "results back with their new outcomes (the table covers the whole run)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
@@ -489,10 +523,14 @@ def main(argv: list[str] | None = None) -> int:
         mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
     if args.path:
         mutants = [m for m in mutants if m.path in args.path]
+    earlier_run: list[dict] = []
+    if args.update:
+        args.survivors, args.json = args.update, args.update
+        earlier_run = json.loads(Path(args.update).read_text())
     if args.survivors:
-        earlier = {(m["path"], m["context"], m["original"], m["replacement"])
-                   for m in json.loads(Path(args.survivors).read_text()) if m["outcome"] == "survived"}
-        mutants = [m for m in mutants if (m.path, m.context, m.original, m.replacement) in earlier]
+        earlier = {_identity(m) for m in json.loads(Path(args.survivors).read_text())
+                   if m["outcome"] == "survived"}
+        mutants = [m for m in mutants if _identity(asdict(m)) in earlier]
     if args.limit and args.limit < len(mutants):
         stride = len(mutants) / args.limit
         mutants = [mutants[int(i * stride)] for i in range(args.limit)]
@@ -546,18 +584,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{done}/{len(mutants)} in {time.perf_counter() - started:.0f} s]", flush=True)
 
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s\n")
-    print("| area | killed | equivalent | survived | score |\n|---|---|---|---|---|")
-    for area in AREAS:
-        mine = [m for m in mutants if m.area == area]
-        if mine:
-            equivalent = sum(m.outcome == "equivalent" for m in mine)
-            survived = sum(m.outcome == "survived" for m in mine)
-            killed = len(mine) - equivalent - survived
-            score = 100 * killed / max(1, killed + survived)
-            print(f"| {area} | {killed} | {equivalent} | {survived} | {score:.1f}% |")
-    print("\nThe score is killed / (killed + survived); equivalent mutants (listed in EQUIVALENT,"
-          "\nwith the reason) cannot change any result.")
-    out.write_text(json.dumps([asdict(m) for m in mutants], indent=1))
+    results = [asdict(m) for m in mutants]
+    if earlier_run:  # the whole earlier run, with the survivors' new outcomes
+        new = {_identity(m): m for m in results}
+        results = [new.get(_identity(m), m) for m in earlier_run]
+        still = [m for m in results if m["outcome"] == "survived"]
+        print(f"merged into {args.update}: {len(results)} mutants, {len(still)} still surviving\n")
+    print_table(results)
+    out.write_text(json.dumps(results, indent=1))
     for copy in copies:
         shutil.rmtree(copy, ignore_errors=True)
     return 0

@@ -539,6 +539,23 @@ SHAPE_RULES = {
                         lambda x: np.all(x > 0.7, axis=1)),
     "matmul": ([(2, 3), (3, 4)], lambda a, b: core_ops.matmul(a, b), np.matmul),
     "matmul vector": ([(3,), (3, 4)], lambda a, b: core_ops.matmul(a, b), np.matmul),
+    "gather 3-D": ([(4, 3, 2), None], lambda p, i: array_ops.gather(p, i),
+                   lambda p, i: np.take(p, i, axis=0)),
+    "gather axis 1": ([(2, 4, 3), None], lambda p, i: array_ops.gather(p, i, axis=1),
+                      lambda p, i: np.take(p, i, axis=1)),
+    "gather axis -1": ([(3, 4), None], lambda p, i: array_ops.gather(p, i, axis=-1),
+                       lambda p, i: np.take(p, i, axis=-1)),
+    "argmin": ([(2, 3, 4)], lambda x: array_ops.argmin(x, axis=1), lambda x: np.argmin(x, axis=1)),
+    "argmin flat": ([(2, 3)], lambda x: array_ops.argmin(x), lambda x: np.argmin(x)),
+    "inv": ([(3, 3)], lambda x: array_ops.inv(x + 3 * np.eye(3)),
+            lambda x: np.linalg.inv(x + 3 * np.eye(3))),
+    "det": ([(2, 3, 3)], lambda x: array_ops.det(x), np.linalg.det),
+    "einsum size 1": ([(1, 3), (3, 4)], lambda a, b: array_ops.einsum2("ij,jk->ik", a, b),
+                      lambda a, b: np.einsum("ij,jk->ik", a, b)),
+    "shape_of": ([(2, 3)], lambda x: array_ops.shape_of(x),
+                 lambda x: np.array(np.shape(x), dtype=np.int32)),
+    "einsum outer": ([(2, 1), (1, 3)], lambda a, b: array_ops.einsum2("ij,jk->ik", a, b),
+                     lambda a, b: np.einsum("ij,jk->ik", a, b)),
 }
 
 
@@ -546,7 +563,8 @@ INDICES = np.array([3, 0, 0, 2])  # gather's indices: a known integer vector
 
 
 @pytest.mark.parametrize("name", sorted(SHAPE_RULES))
-@pytest.mark.parametrize("knowledge", ["known", "sizes unknown", "rank unknown", "mixed"])
+@pytest.mark.parametrize("knowledge", ["known", "sizes unknown", "rank unknown", "mixed",
+                                       "first size unknown", "last size unknown"])
 def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
     shapes, build, reference = SHAPE_RULES[name]
     values = [INDICES if s is None else RNG.uniform(0.5, 1.5, s) for s in shapes]
@@ -556,7 +574,10 @@ def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
             placeholders.append(gl.constant(value))
             continue
         told = {"known": shape, "sizes unknown": (None,) * len(shape), "rank unknown": None,
-                "mixed": shape if k % 2 else None}[knowledge]
+                "mixed": shape if k % 2 else None,
+                "first size unknown": (None, *shape[1:]) if k == 0 and shape else shape,
+                "last size unknown": (None, *shape[1:]) if k == len(shapes) - 1 and shape
+                else shape}[knowledge]
         placeholders.append(gl.placeholder(shape=told, name=f"in{k}"))
     node = build(*placeholders)
     feed = {p: v for p, v in zip(placeholders, values) if p.op.name == "Placeholder"}
@@ -564,8 +585,9 @@ def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
     expected = reference(*values)
     np.testing.assert_array_equal(got, expected)
     assert_static_facts_hold([node], feed)
-    if knowledge == "known":
+    if knowledge == "known":  # a fully known shape is also the key that proves equal shapes
         assert node.shape == np.shape(expected)
+        assert node.skey == node.shape, f"{name}: key {node.skey} for the known shape {node.shape}"
     floats = [p for p in placeholders if p.op.name == "Placeholder"]
     if node.dtype.kind == "f":  # and so must every node of the gradient graph
         grads = gl.gradients(core_ops.reduce_sum(node * node), floats)
@@ -589,3 +611,111 @@ def test_shapes_an_op_cannot_take_are_refused_while_building(op, shape, reason):
 def test_index_text_writes_every_kind_of_index():
     assert array_ops.index_text((Ellipsis, 0)) == "[..., 0]"
     assert array_ops.index_text((slice(1, None), None, slice(None, None, 2))) == "[1:, None, ::2]"
+
+
+# -- ops that move elements by index: gather, sort, concat, getitem -------------------------
+
+ROWS = np.array([2, 0, 0, 3])  # a repeated index: its gradients must add up
+INDEXED = {  # name -> (f of x, the shape of x); each f mixes x's elements nonlinearly
+    "gather axis 0": (lambda x: array_ops.gather(x, ROWS, axis=0), (4, 3)),
+    "gather axis 1": (lambda x: array_ops.gather(x, ROWS, axis=1), (2, 4, 3)),
+    "gather axis -1": (lambda x: array_ops.gather(x, ROWS, axis=-1), (3, 4)),
+    "sort axis -1": (lambda x: array_ops.sort(x), (3, 4)),
+    "sort axis 0": (lambda x: array_ops.sort(x, axis=0), (3, 4)),
+    "concat axis 0": (lambda x: array_ops.concat(x, gl.sin(x[:1]), axis=0), (3, 4)),
+    "concat axis 1": (lambda x: array_ops.concat(gl.exp(x[:, 1:]), x, axis=1), (3, 4)),
+    "getitem": (lambda x: x[1:, ::2] * x[:2, 1::2], (3, 4)),
+}
+
+
+def _weights(shape):
+    return np.linspace(0.5, 1.7, int(np.prod(shape))).reshape(shape)
+
+
+@pytest.mark.parametrize("name", sorted(INDEXED))
+def test_index_ops_first_and_second_derivatives_match_central_differences(name):
+    build, shape = INDEXED[name]
+    x = gl.placeholder(shape=shape, name="x")
+    moved = build(x)
+    y = gl.reduce_sum(gl.sin(moved) * _weights(moved.shape))
+    (g,) = gl.gradients(y, x)
+    value = RNG.uniform(-1.5, 1.5, shape)
+    with gl.Session() as session:
+        f = lambda v: session.run(y, {x: v})  # noqa: E731
+        got = session.run(g, {x: value})
+        h, expected = 1e-6, np.zeros(shape)
+        for i in np.ndindex(*shape):
+            step = np.zeros(shape)
+            step[i] = h
+            expected[i] = (f(value + step) - f(value - step)) / (2 * h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+    _second_derivative_matches_differences(lambda t, feeds: gl.reduce_sum(
+        gl.sin(build(t)) * _weights(moved.shape)), value)
+
+
+@pytest.mark.parametrize("name", sorted(INDEXED))
+def test_index_ops_keep_float32_in_their_gradients(name):
+    """Integer indices choose elements; they must not turn a float32 gradient into float64."""
+    build, shape = INDEXED[name]
+    x = gl.placeholder(gl.float32, shape=shape, name="x")
+    y = gl.reduce_sum(gl.sin(build(x)) ** 2)
+    (g,) = gl.gradients(y, x)
+    (gg,) = gl.gradients(gl.reduce_sum(g * g), x)
+    feed = {x: RNG.uniform(-1, 1, shape).astype(np.float32)}
+    assert g.dtype == gg.dtype == np.float32
+    assert_static_facts_hold([y, g, gg], feed)
+
+
+@pytest.mark.parametrize("a, b", [((2,), (2, 3)), ((2, 3), (3,)), ((), ()), ((2, 3), (2, 4, 1))])
+def test_concat_refuses_shapes_of_different_rank_while_building(a, b):
+    with pytest.raises(gl.ShapeError, match="same number"):
+        array_ops.concat(gl.placeholder(shape=a), gl.placeholder(shape=b))
+
+
+def test_index_text_summarises_long_index_arrays_as_numpy_does():
+    assert array_ops.index_text((np.arange(6),)) == "[[0 1 2 3 4 5]]"
+    assert array_ops.index_text((np.arange(7),)) == "[[0 1 2 ... 4 5 6]]"
+
+
+# -- integer and boolean data: the dtypes numpy gives ---------------------------------------
+
+DATA = {"int64": np.array([[3, -1, 2], [0, 5, 1]]), "int8": np.array([[3, -1, 2], [0, 5, 1]], np.int8),
+        "uint8": np.array([[3, 1, 2], [0, 5, 1]], np.uint8),
+        "bool": np.array([[True, False, True], [False, True, True]])}
+DATA_OPS = {  # name -> (gradlab, numpy)
+    "sin": (gl.sin, np.sin), "sqrt": (gl.sqrt, np.sqrt), "exp": (gl.exp, np.exp),
+    "divide": (lambda a: a / 2, lambda a: a / 2), "mean": (gl.reduce_mean, np.mean),
+    "sum": (gl.reduce_sum, np.sum), "sum axis": (lambda a: gl.reduce_sum(a, axis=1),
+                                                 lambda a: np.sum(a, axis=1)),
+    "prod": (gl.reduce_prod, np.prod), "cumsum": (lambda a: gl.cumsum(a, axis=1),
+                                                  lambda a: np.cumsum(a, axis=1)),
+    "add int": (lambda a: a + 1, lambda a: a + 1), "add float": (lambda a: a + 0.5, lambda a: a + 0.5),
+    "multiply": (lambda a: a * a, lambda a: a * a), "negative": (lambda a: -a, np.negative),
+    "abs": (gl.abs, np.abs), "maximum": (lambda a: gl.maximum(a, a[:1]), lambda a: np.maximum(a, a[:1])),
+    "transpose": (gl.transpose, np.transpose), "reshape": (lambda a: gl.reshape(a, (3, 2)),
+                                                          lambda a: np.reshape(a, (3, 2))),
+    "getitem": (lambda a: a[1:], lambda a: a[1:]),
+    "where": (lambda a: gl.where(a > 0, a, a * 2), lambda a: np.where(a > 0, a, a * 2)),
+}
+
+
+@pytest.mark.parametrize("dtype", sorted(DATA))
+@pytest.mark.parametrize("name", sorted(DATA_OPS))
+def test_integer_and_boolean_data_get_numpys_dtypes(name, dtype):
+    """The dtype a node promises is the one its value has, and numpy's: integers kept by
+    sums, shapes and indexing, small integers summed as 64-bit ones, float64 for sin(7) and
+    7 / 2 (where numpy picks float16 for sin of int8 or bool data, gradlab computes float64)."""
+    build, reference = DATA_OPS[name]
+    value = DATA[dtype]
+    if dtype == "bool" and name in ("negative", "add int", "multiply", "where", "maximum", "abs"):
+        value = value.astype(np.int64)  # numpy refuses -True; these ops need numbers
+    x = gl.placeholder(value.dtype, shape=value.shape, name="data")
+    node = build(x)
+    with np.errstate(all="ignore"):
+        expected = np.asarray(reference(value))
+    if expected.dtype.kind == "f":  # numpy gives float16 for sin(int8); gradlab float64
+        expected = np.asarray(reference(value.astype(np.float64)))
+    got = _run([node], {x: value})[0]
+    assert node.dtype is not None, f"{name} of {dtype}: no static dtype"
+    assert node.dtype == expected.dtype == np.asarray(got).dtype, (node.dtype, expected.dtype)
+    np.testing.assert_array_equal(got, expected)

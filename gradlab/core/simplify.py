@@ -36,8 +36,6 @@ def _promote(op: OpDef, inputs: Sequence[Tensor], attrs: dict) -> Any:
     # Python numbers, as numpy 2 treats them: they take the other operand's type
     weak = [t.attrs["value"] * 0 for t in data if t.attrs.get("weak")]
     result = np.result_type(*strong, *weak) if data else np.dtype(np.float64)
-    if result.kind == "b" and weak:
-        return np.dtype(np.float64)  # True + 0.5
     if result.kind in "iub" and op.name not in _KEEPS_INTEGERS:
         return np.dtype(np.float64)  # 7 / 2, sqrt(4), mean([1, 2]): numpy computes floats
     if result.kind in "biu" and op.name in _COUNTS:  # numpy sums small integers as 64-bit ones
@@ -65,6 +63,8 @@ def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
     """
     op = OPS[name]
     inputs = tuple(as_tensor(t) for t in inputs)
+    if op.broadcasting and name not in _KEEPS_INTEGERS and op.dtype is None:
+        inputs = tuple(_as_float(t) if i not in op.shape_inputs else t for i, t in enumerate(inputs))
     simpler = _REWRITES.get(name, _no_rewrite)(*inputs, **attrs)
     if simpler is not None:
         return simpler
@@ -83,6 +83,17 @@ def apply(name: str, *inputs: Any, **attrs: Any) -> Tensor:
     except ShapeError as err:
         raise ShapeError(f"{name}: {err}") from None
     return Tensor(op, inputs, attrs, _promote(op, inputs, attrs), shape, key)
+
+
+def _as_float(t: Tensor) -> Tensor:
+    """Small integers and booleans entering a function that computes floats, as float64.
+
+    numpy would give float16 for ``sin`` of int8 or bool data but float64 for ``/``:
+    gradlab computes such data in float64 everywhere, as its dtypes promise."""
+    if t.dtype is None or t.dtype.kind not in "biu" or t.attrs.get("weak") \
+            or np.result_type(t.dtype, np.float16) == np.float64:
+        return t
+    return apply("Cast", t, dtype=np.dtype(np.float64).str)
 
 
 def rebuild(outputs: list[Tensor], mapping: dict[Tensor, Tensor]) -> list[Tensor]:
