@@ -98,6 +98,10 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
     ("gradlab/core/array_ops.py", "shape_inputs=(0,), dtype=np.dtype(np.int32))", "0", "(1)",
      "Shape has a fixed dtype and does not broadcast, so its shape inputs only decide whether a "
      "Python number is folded as a float, and np.shape of a number is () either way"),
+    ("gradlab/core/simplify.py", '_COUNTS = {"Sum", "Prod", "Cumsum"}', '{"Sum", "Prod", "Cumsum"}',
+     "({'Sum', 'Prod', 'Cumsum', 'Sin'})",
+     "the counting rule is asked only of ops that keep integers; Sin is not one of them, so "
+     "its integer data was made float64 before"),
     ("gradlab/core/ops.py", "shape_inputs=(2,),  # a is read for its shape", "2", "(3)",
      "SumToLike's a (the input whose shape the gradient takes) joining the dtype promotion: a's "
      "dtype was promoted into the op's output, and g has the output's dtype, so it never widens"),

@@ -84,6 +84,36 @@ def test_folded_constants_and_their_dtypes():
     assert (gl.constant(8.0) / 2 - 1).value == 3.0
 
 
+FOLDS = [  # (built from constants, its value, what kind of number it stays)
+    (lambda: gl.constant(200) * 3, 600, int),  # Python ints stay ints ...
+    (lambda: gl.constant(2**52) * 2, 2**53, int),  # ... while float64 holds them exactly
+    (lambda: gl.constant(2**53) * 2, 2.0**54, float),
+    (lambda: gl.constant(3**20) * 3**14, float(3**20) * float(3**14), float),
+    (lambda: gl.constant(2.0) * 3, 6.0, float),  # a float stays a float, whole or not
+    (lambda: gl.constant(7) / 2, 3.5, float),
+    (lambda: gl.where(gl.constant(True), 2, 3.5), 2.0, float),  # the condition only chooses
+    (lambda: gl.constant(np.float32(2.0)) * 3, np.float32(6.0), np.float32),  # strong stays strong
+    (lambda: gl.constant(np.int8(100)) + 1, np.int8(101), np.int8),
+]
+
+
+@pytest.mark.parametrize("k", range(len(FOLDS)))
+def test_constants_fold_to_numbers_of_the_right_kind(k):
+    """Python numbers fold like Python numbers (weak: they take the other operand's dtype
+    later); numpy scalars keep their dtype; ints beyond 2**53 become floats."""
+    build, value, kind = FOLDS[k]
+    node = build()
+    assert node.op.name == "Const"
+    folded = node.attrs["value"]
+    assert folded == value
+    if kind in (int, float):
+        assert node.attrs["weak"] and type(folded) is kind, (folded, type(folded))
+        x32 = gl.placeholder(np.float32, name="x32")
+        assert (node * x32).dtype == np.float32  # a Python number does not widen float32
+    else:
+        assert not node.attrs["weak"] and node.dtype == np.dtype(kind)
+
+
 # -- every op at -u and 2u, through the compiled plan -------------------------------------
 
 UNARY = {
@@ -719,3 +749,18 @@ def test_integer_and_boolean_data_get_numpys_dtypes(name, dtype):
     assert node.dtype is not None, f"{name} of {dtype}: no static dtype"
     assert node.dtype == expected.dtype == np.asarray(got).dtype, (node.dtype, expected.dtype)
     np.testing.assert_array_equal(got, expected)
+
+
+def test_rebuild_builds_again_only_what_depends_on_the_replaced_nodes():
+    from gradlab.core.simplify import rebuild
+    x, a, b = (gl.placeholder(name=n) for n in "xab")
+    untouched = gl.sin(x) * 2.0
+    touched = untouched + gl.exp(a)
+    new_untouched, new_touched = rebuild([untouched, touched], {a: b})
+    assert new_untouched is untouched  # nothing in it depends on a: the very same node
+    assert new_touched is not touched
+    assert new_touched.inputs[0] is untouched  # the untouched part is shared, not copied
+    reached = {id(n) for n in toposort([new_touched])}  # (== on tensors builds a node)
+    assert id(a) not in reached and id(b) in reached
+    value = _run([new_touched], {x: 0.3, b: -0.2})[0]
+    np.testing.assert_allclose(value, 2 * np.sin(0.3) + np.exp(-0.2), rtol=1e-15)
