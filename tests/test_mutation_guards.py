@@ -764,3 +764,25 @@ def test_rebuild_builds_again_only_what_depends_on_the_replaced_nodes():
     assert id(a) not in reached and id(b) in reached
     value = _run([new_touched], {x: 0.3, b: -0.2})[0]
     np.testing.assert_allclose(value, 2 * np.sin(0.3) + np.exp(-0.2), rtol=1e-15)
+
+
+def test_gradients_refuse_integer_inputs_but_take_python_numbers_as_reals():
+    x = gl.placeholder(name="x")
+    k = gl.placeholder(np.int64, name="k")
+    with pytest.raises(TypeError, match="cannot differentiate with respect to 'k'"):
+        gl.gradients(x * k, k)
+    two = gl.constant(2)  # a Python int: the 2 of 2*x is a real number with a derivative
+    (g,) = gl.gradients(two * gl.sin(x), two)
+    assert g.dtype == np.float64
+    value = _run([g], {x: 0.5})[0]
+    assert np.asarray(value).dtype == np.float64 and value == np.sin(0.5)
+
+
+def test_the_reference_evaluator_runs_variables_and_assignments():
+    start = gl.constant(np.array([1.0, 2.0]))
+    v = gl.Variable(start * 3.0 + 1.0, name="v")  # an initial value computed by a graph
+    assign = v.assign(gl.constant(5.0) * 2.0)
+    got_v, got_assign = gl.evaluate([v, assign], {})
+    np.testing.assert_array_equal(got_v, [4.0, 7.0])
+    np.testing.assert_array_equal(got_assign, [10.0, 10.0])  # the value it would store
+    assert got_assign.dtype == v.dtype and got_assign.shape == (2,)
