@@ -64,7 +64,10 @@ def test_moves_change_the_png(explorer):
     assert x[0] == -1.0 and x[-1] == 4.0
 
 
-def test_parameter_and_tangent_moves_blit_and_keep_the_axes(explorer):
+def test_parameter_and_tangent_moves_blit_and_keep_the_axes():
+    # the kernel-side PNG path (the live default redraws these moves in the browser,
+    # tests/test_live_plot.py)
+    explorer = gl.explore("a*sin(b*x)", x_range=(0, 2 * np.pi), backend="png")
     renders = explorer.render_count
     y_limits = explorer._plot.axes["f"].get_ylim()
     explorer.parameter_sliders["a"].value = 0.5  # a smaller curve fits the current axes

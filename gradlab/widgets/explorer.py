@@ -22,7 +22,8 @@ How it stays smooth (and safe):
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -30,8 +31,21 @@ import numpy as np
 from ..core.errors import GradlabError
 from ..show.expr import Expression, ExpressionError
 from ..show.markup import error_html, math_html, note_html
-from .plotting import (ORDER_LATEX, PLOT_LIMIT, FunctionFigure, as_expression, evaluate_curves,
-                       robust_limits, undefined_regions)
+try:  # the translator lands in a commit of its own; until then the kernel redraws
+    from ..compile.javascript import NoJavaScript, javascript_plan
+except ImportError:  # pragma: no cover
+    javascript_plan = None
+    NoJavaScript = GradlabError
+from .live_plot import MAX_PARAMETERS, LivePlot, figure_styles, panel_boxes
+from .plotting import (
+    ORDER_LATEX,
+    PLOT_LIMIT,
+    FunctionFigure,
+    as_expression,
+    evaluate_curves,
+    robust_limits,
+    undefined_regions,
+)
 
 PRESETS: dict[str, str] = {
     "sine": "sin(x)",
@@ -81,15 +95,16 @@ class Explorer(widgets.VBox):
     """
 
     def __init__(self, f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi),
-                 n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "png",
+                 n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "live",
                  figsize: tuple[float, float] = (6.8, 4.2), tangent: bool = True) -> None:
         self.expression: Expression = as_expression(f)
         lo, hi = float(x_range[0]), float(x_range[1])
         if not (abs(lo) <= MAX_X and abs(hi) <= MAX_X and lo < hi):
             raise ValueError(f"x_range must be two numbers between -{MAX_X:.0e} and {MAX_X:.0e}, "
                              f"low then high: {x_range!r}")
-        if backend not in ("png", "ipympl"):
-            raise ValueError("backend is 'png' (default) or 'ipympl' (zoom and pan)")
+        if backend not in ("live", "png", "ipympl"):
+            raise ValueError("backend is 'live' (default: redrawn in the browser), 'png' (redrawn "
+                             "in the kernel) or 'ipympl' (zoom and pan)")
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_POINTS:
             raise ValueError(f"n (the number of points) must be a whole number from 2 to "
                              f"{MAX_POINTS:,}, not {n!r}")
@@ -100,14 +115,20 @@ class Explorer(widgets.VBox):
         self.backend = backend
         self.render_count = 0  # full redraws (new axes)
         self.blit_count = 0  # fast redraws of the changed lines only
+        self.png_count = 0  # full pictures encoded on demand in live mode (image.value)
         self._plot = FunctionFigure(orders=tuple(range(4)), figsize=figsize, formula_legend=False)
         self.figure = self._plot.figure
         for artist in self._plot.dynamic:
-            artist.set_animated(backend == "png")
+            artist.set_animated(backend != "ipympl")  # drawn over a background, by blit or browser
         self._background = None
         self._legend_pixels: list | None = None
         self._quiet = False
         self._limits: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._asked_limits: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._live_png_cache: bytes | None = None
+        self.live_fallback: str | None = None  # why the kernel redraws, in live mode
+        self._links: list = []
+        self._parameter_links: list = []
 
         text = self.expression.text if isinstance(f, (str, Expression)) else "f"
         self.text = widgets.Text(value=text, description="f(x) =", continuous_update=False,
@@ -135,10 +156,18 @@ class Explorer(widgets.VBox):
             readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="360px"))
         self.formulas = widgets.HTMLMath()
         self.message = widgets.HTML()
+        self.live: LivePlot | None = None
         if backend == "ipympl":
             self.image = self._ipympl_canvas()
         else:
             self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{figsize[0] * 100:.0f}px"))
+        self._png_image = self.image
+        if backend == "live":
+            self.live = LivePlot(png_source=self._live_png)
+            self.live.limit_handlers.append(self._on_live_limits)
+            # client-side links: x0 and the tangent switch reach the canvas in the browser
+            self._links = [widgets.jsdlink((self.tangent_slider, "value"), (self.live, "x0")),
+                           widgets.jsdlink((self.tangent_toggle, "value"), (self.live, "tangent"))]
 
         super().__init__([
             widgets.HBox([self.text, self.presets]),
@@ -158,6 +187,7 @@ class Explorer(widgets.VBox):
         self.tangent_toggle.observe(self._on_orders, "value")  # the legend lists the tangent
         self.tangent_slider.observe(self._on_tangent, "value")
         self._sync_parameter_sliders()
+        self._choose_live()
         self._update_formulas()
         self._guarded(lambda: (self._place_tangent(), self._redraw(full=True, relayout=True)))
 
@@ -198,12 +228,14 @@ class Explorer(widgets.VBox):
         self.expression = as_expression(text)  # raises ExpressionError: the old plot stays
         try:
             self._sync_parameter_sliders()
+            self._choose_live()
             self._update_formulas()
             self._place_tangent()
             self._redraw(full=True, relayout=True)
         except Exception:  # refused later (a budget, say): back to the formula that worked
             self.expression = previous
             self._sync_parameter_sliders()
+            self._choose_live()
             self._update_formulas()
             raise
 
@@ -241,6 +273,92 @@ class Explorer(widgets.VBox):
         if not self._quiet:
             self._guarded(lambda: self._redraw(full=False, curves=False))
 
+    # -- the live canvas -----------------------------------------------------------------
+    @property
+    def live_active(self) -> bool:
+        """True while the browser redraws parameter and x₀ moves (``backend="live"``, and the
+        formula's plan has a JavaScript translation)."""
+        return self.live is not None and self.live_fallback is None
+
+    def _choose_live(self) -> None:
+        """Translate the plan of f, f', f'', f''' to JavaScript, or say why the kernel redraws."""
+        if self.live is None:
+            return
+        expression, reason = self.expression, None
+        names = sorted(expression._parameter_nodes)
+        if javascript_plan is None:  # pragma: no cover
+            reason = "gradlab.compile.javascript is missing"
+        elif len(names) > MAX_PARAMETERS:
+            reason = f"more than {MAX_PARAMETERS} parameters"
+        else:
+            try:
+                plan = javascript_plan([expression.derivative(k).tensor for k in range(4)],
+                                       [expression.x, *(expression._parameter_nodes[n] for n in names)])
+            except NoJavaScript as err:
+                reason = "no JavaScript for " + ", ".join(f"op '{op}'" for op in err.ops)
+            except GradlabError as err:
+                reason = str(err)
+        self.live_fallback = reason
+        for link in self._parameter_links:
+            link.unlink()
+        self._parameter_links = []
+        self.image = self.live if reason is None else self._png_image
+        if self.children and self.children[-1] is not self.image:
+            self.children = (*self.children[:-1], self.image)
+        if reason is not None:
+            return
+        self._live_source = plan.source
+        self._parameter_links = [  # p0, p1 ... in the order of the plan's inputs (sorted names)
+            widgets.jsdlink((self.parameter_sliders[name], "value"), (self.live, f"p{i}"))
+            for i, name in enumerate(names)]
+
+    def _on_live_limits(self, f_limits: tuple | None, d_limits: tuple | None) -> None:
+        """The browser saw a curve leave its panel (or shrink far inside it): new axes."""
+        if not self.live_active or self._limits is None:
+            return
+        wanted = (f_limits or self._limits[0], d_limits or self._limits[1])
+        if wanted != self._limits:
+            self._asked_limits = wanted
+            self._guarded(lambda: self._redraw(full=True))
+
+    def _render_live(self) -> None:
+        """A new background for the browser: the figure without its moving artists."""
+        plot, live = self._plot, self.live
+        plot.canvas.draw()  # the moving artists are animated: not drawn here
+        self._background = plot.canvas.copy_from_bbox(self.figure.bbox)
+        self._legend_pixels = None  # the legends are in the background
+        self._live_png_cache = None
+        lo, hi = self.x_range
+        width, height = plot.canvas.get_width_height()
+        params = self.params
+        with live.hold_sync():
+            live.background = plot.png()
+            live.width, live.height = width, height
+            live.panels = panel_boxes(plot, (lo, hi))
+            live.source = self._live_source
+            live.x_range = [lo, hi]
+            live.n = self.n
+            live.orders = list(self.orders)
+            live.styles = figure_styles(plot)
+            live.tangent = bool(self.tangent_toggle.value)
+            live.x0 = float(self.tangent_slider.value)
+            names = sorted(params)
+            live.parameter_count = len(names)
+            for i, name in enumerate(names):
+                setattr(live, f"p{i}", params[name])
+            live.version += 1
+
+    def _live_png(self) -> bytes:
+        """The full picture the browser shows (background and curves), drawn on demand."""
+        if not self.live_active:
+            return self._png_image.value
+        if self._live_png_cache is None:
+            self.png_count += 1
+            self._plot.canvas.restore_region(self._background)
+            self._draw_dynamic()
+            self._live_png_cache = self._plot.png()
+        return self._live_png_cache
+
     # -- parameter sliders --------------------------------------------------------------
     def _sync_parameter_sliders(self) -> None:
         wanted = self.expression.parameters
@@ -267,6 +385,11 @@ class Explorer(widgets.VBox):
         self.message.value = error_html(err, "(the plot shows the last formula that worked)")
 
     def _show_note(self, x: np.ndarray, f_values: np.ndarray) -> None:
+        self._note_about_values(x, f_values)
+        if self.live is not None and self.live_fallback is not None:
+            self.message.value += note_html(f"Redrawn in the kernel: {self.live_fallback}.")
+
+    def _note_about_values(self, x: np.ndarray, f_values: np.ndarray) -> None:
         regions = undefined_regions(x, f_values)
         huge = np.isfinite(f_values) & (np.abs(f_values) >= PLOT_LIMIT)
         if huge.any():
@@ -302,12 +425,15 @@ class Explorer(widgets.VBox):
         f_limits = robust_limits(*[self._values[k] for k in orders if k == 0])
         d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])
         if full or self._limits is None:
-            self._limits = (f_limits, d_limits)
+            self._limits = self._asked_limits or (f_limits, d_limits)
+            self._asked_limits = None
             if relayout:  # a new formula or new orders: new legend and margins
                 plot.orders = orders
                 plot.set_labels({k: self.expression.derivative(k).to_latex() for k in orders})
                 plot.set_limits((lo, hi), *self._limits)
                 plot.relayout()
+        elif self.live_active:  # the browser draws; it asks for new axes when it needs them
+            self._live_png_cache = None
         else:  # a slider move: keep the axes, let them only grow
             grown = tuple(
                 (min(old[0], new[0]), max(old[1], new[1]))
@@ -319,7 +445,7 @@ class Explorer(widgets.VBox):
         plot.axes["f"].set_visible(0 in orders)
         if full:
             self._render(legends=relayout)
-        else:
+        elif not self.live_active:
             self._blit()
 
     def _place_tangent(self) -> None:
@@ -357,6 +483,9 @@ class Explorer(widgets.VBox):
         every later redraw: cheaper than drawing them, and curves stay behind them.
         """
         self.render_count += 1
+        if self.live_active:
+            self._render_live()
+            return
         if self.backend == "ipympl":
             self.figure.canvas.draw_idle()
             return
@@ -405,7 +534,7 @@ class Explorer(widgets.VBox):
 
 
 def explore(f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi),
-            n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "png") -> Explorer:
+            n: int = 400, orders: Sequence[int] = (0, 1), backend: str = "live") -> Explorer:
     """An interactive explorer of f and its derivatives (see :class:`Explorer`).
 
     ``f`` is a formula such as ``"a*sin(b*x)"`` (its parameters get sliders), an
