@@ -241,6 +241,19 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "op.grads is not None", "(op.grads is None)",
      "every op with tangent rules has them for exactly the inputs with reverse rules (a test "
      "checks the whole table), so a None tangent rule always has a None reverse rule"),
+    ("gradlab/core/control_flow.py", "_passes.count = 0  # a new run", "0", "(1)",
+     "the pass budget of a run starts one higher: a safety limit moved by one pass"),
+    ("gradlab/core/control_flow.py", "if steps >= MAX_ITERATIONS:", "steps >= MAX_ITERATIONS",
+     "(steps > MAX_ITERATIONS)", "a runaway loop is stopped one pass later: a safety limit"),
+    ("gradlab/core/control_flow.py", "if _passes.count > MAX_PASSES:", "_passes.count > MAX_PASSES",
+     "(_passes.count >= MAX_PASSES)", "a run's loop passes are stopped one pass sooner: a safety "
+     "limit"),
+    ("gradlab/core/control_flow.py", "return self.skip + 1", "1", "(2)",
+     "the length of a rule list for any number of inputs is only compared with another such "
+     "list (forward mode's table check); the engine indexes and iterates it"),
+    ("gradlab/core/control_flow.py", "shape=_cond_shape, dtype=lambda attrs: attrs[\"true_out\"].dtype, foldable=False",
+     "False", "(True)", "a cond whose inputs are all constants, folded while building, computes "
+     "the branch its constant condition chooses: the value it has when run"),
     ("gradlab/core/control_flow.py", "self.count = 0", "0", "(1)",
      "the pass budget's count starts one higher: a safety limit moved by one pass"),
     ("gradlab/show/check.py", "way = \"too large\" if abs(yours) > abs(expected)", "abs(yours) > abs(expected)",

@@ -786,3 +786,38 @@ def test_the_reference_evaluator_runs_variables_and_assignments():
     np.testing.assert_array_equal(got_v, [4.0, 7.0])
     np.testing.assert_array_equal(got_assign, [10.0, 10.0])  # the value it would store
     assert got_assign.dtype == v.dtype and got_assign.shape == (2,)
+
+
+# -- control flow: what a cond promises before it runs -------------------------------------
+
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((3,), (1,)), ((2, 3), (3,)), ((None,), (None,))])
+@pytest.mark.parametrize("taken", [True, False])
+def test_a_conds_static_shape_holds_for_either_branch(shapes, taken):
+    x = gl.placeholder(shape=(3,), name="x")
+    p = gl.placeholder(bool, shape=(), name="p")
+    a = gl.placeholder(shape=shapes[0], name="a")
+    b = gl.placeholder(shape=shapes[1], name="b")
+    out = gl.cond(p, lambda: a * gl.reduce_sum(x), lambda: b + 1.0)
+    if shapes[0] == shapes[1] and None not in shapes[0]:
+        assert out.shape == out.skey == shapes[0]  # the same known shape either way
+    elif shapes[0] != shapes[1]:
+        assert out.shape is None  # which branch runs decides
+    sizes = [tuple(3 if d is None else d for d in s) for s in shapes]
+    feed = {x: np.ones(3), p: taken, a: np.full(sizes[0], 2.0), b: np.zeros(sizes[1])}
+    assert_static_facts_hold([out], feed)
+    np.testing.assert_array_equal(_run([out], feed)[0], np.full(sizes[0], 6.0) if taken
+                                  else np.ones(sizes[1]))
+
+
+@pytest.mark.parametrize("shape", [(3,), (1, 2), (2, None)])
+def test_cond_refuses_a_known_condition_of_more_than_one_boolean_while_building(shape):
+    with pytest.raises(gl.ShapeError, match="one boolean"):
+        gl.cond(gl.placeholder(bool, shape=shape), lambda: 1.0, lambda: 2.0)
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1), (None,), None])
+def test_cond_takes_one_boolean_of_any_rank(shape):
+    p = gl.placeholder(bool, shape=shape, name="p")
+    out = gl.cond(p, lambda: 1.0, lambda: 2.0)
+    value = np.ones([1 if d is None else d for d in shape] if shape else (), bool)
+    assert _run([out], {p: value})[0] == 1.0

@@ -232,8 +232,7 @@ def _fence(outputs: Sequence[Tensor], made: set) -> list[Tensor]:
 
 
 def _stand_in(t: Tensor, name: str | None = None) -> Tensor:
-    dtype = t.dtype if t.dtype is not None and t.dtype.kind in "fiub" else np.dtype(np.float64)
-    return placeholder(dtype, t.shape, name=name or t.label)
+    return placeholder(t.dtype, t.shape, name=name or t.label)
 
 
 def _close(outputs: Sequence[Tensor], made: set, keep: Sequence[Tensor] = ()) -> tuple:
@@ -324,7 +323,7 @@ def cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any]) -> 
     node per output. The branches may read any tensor built outside them.
     """
     pred = as_tensor(pred)
-    if pred.shape is not None and None not in pred.shape and int(np.prod(pred.shape)) != 1:
+    if pred.shape is not None and any(d is not None and d != 1 for d in pred.shape):
         raise ShapeError(f"cond needs one boolean as its condition, got shape {pred.shape}")
     branches = []
     for fn in (true_fn, false_fn):
@@ -543,8 +542,6 @@ def while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any], loop_va
             raise ShapeError(f"loop variable {m} ('{v.label}') has shape {v.shape} but the body "
                              f"makes it {b.shape}; a shape that changes must be given in shapes= "
                              "(TF's shape_invariants), with None for the sizes that change")
-    if condition.dtype is not None and condition.dtype.kind not in "biuf":
-        raise TypeError("the condition of while_loop must be a boolean tensor")
     fence, params, closed = _close([condition, *body], made, keep=here)
     inputs = (*[cast(s, v.dtype) for s, v in zip(start, here)], *fence)
     return [_while_node(inputs, here, params, closed[0], closed[1:], k, maximum_iterations)
