@@ -821,3 +821,32 @@ def test_cond_takes_one_boolean_of_any_rank(shape):
     out = gl.cond(p, lambda: 1.0, lambda: 2.0)
     value = np.ones([1 if d is None else d for d in shape] if shape else (), bool)
     assert _run([out], {p: value})[0] == 1.0
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_forward_mode_through_a_cond_moves_each_input_it_reads(taken):
+    p = gl.placeholder(bool, shape=(), name="p")
+    a, b = gl.placeholder(name="a"), gl.placeholder(name="b")
+    out = gl.cond(p, lambda: gl.sin(a) * b**2, lambda: a**3 - gl.exp(b))
+    da, db = gl.forward_gradients(out, [a], [1.0])[0], gl.forward_gradients(out, [b], [1.0])[0]
+    (both,) = gl.forward_gradients(out, [a, b], [0.5, -2.0])
+    av, bv = 0.7, -1.3
+    got = _run([da, db, both], {p: taken, a: av, b: bv})
+    expected = ((np.cos(av) * bv**2, 2 * np.sin(av) * bv) if taken
+                else (3 * av**2, -np.exp(bv)))
+    np.testing.assert_allclose(got[:2], expected, rtol=1e-14)
+    np.testing.assert_allclose(got[2], 0.5 * expected[0] - 2.0 * expected[1], rtol=1e-14)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 2), (None,)])
+def test_a_while_loops_static_shape_is_its_loop_variables(shape):
+    v = gl.placeholder(shape=shape, name="v")
+    (out, count) = gl.while_loop(lambda v, k: k < 3, lambda v, k: (v * 2.0, k + 1), [v, 0])
+    assert out.shape == shape
+    if None not in shape:
+        assert out.skey == shape
+    else:  # no proof of equal shapes beyond itself
+        assert not isinstance(out.skey, tuple)
+    value = np.ones([2 if d is None else d for d in shape])
+    assert_static_facts_hold([out, count], {v: value})
+    np.testing.assert_array_equal(_run([out], {v: value})[0], 8 * value)
