@@ -824,18 +824,20 @@ def test_cond_takes_one_boolean_of_any_rank(shape):
 
 
 @pytest.mark.parametrize("taken", [True, False])
-def test_forward_mode_through_a_cond_moves_each_input_it_reads(taken):
+def test_both_modes_through_a_cond_move_each_input_it_reads(taken):
     p = gl.placeholder(bool, shape=(), name="p")
     a, b = gl.placeholder(name="a"), gl.placeholder(name="b")
     out = gl.cond(p, lambda: gl.sin(a) * b**2, lambda: a**3 - gl.exp(b))
     da, db = gl.forward_gradients(out, [a], [1.0])[0], gl.forward_gradients(out, [b], [1.0])[0]
     (both,) = gl.forward_gradients(out, [a, b], [0.5, -2.0])
+    ga, gb = gl.gradients(out, [a, b])  # and reverse mode, for each input
     av, bv = 0.7, -1.3
-    got = _run([da, db, both], {p: taken, a: av, b: bv})
+    got = _run([da, db, both, ga, gb], {p: taken, a: av, b: bv})
     expected = ((np.cos(av) * bv**2, 2 * np.sin(av) * bv) if taken
                 else (3 * av**2, -np.exp(bv)))
     np.testing.assert_allclose(got[:2], expected, rtol=1e-14)
     np.testing.assert_allclose(got[2], 0.5 * expected[0] - 2.0 * expected[1], rtol=1e-14)
+    np.testing.assert_allclose(got[3:], expected, rtol=1e-14)
 
 
 @pytest.mark.parametrize("shape", [(3,), (2, 2), (None,)])
