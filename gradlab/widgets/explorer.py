@@ -387,7 +387,8 @@ class Explorer(widgets.VBox):
     def _show_note(self, x: np.ndarray, f_values: np.ndarray) -> None:
         self._note_about_values(x, f_values)
         if self.live is not None and self.live_fallback is not None:
-            self.message.value += note_html(f"Redrawn in the kernel: {self.live_fallback}.")
+            self.message.value += (" " if self.message.value else "") + note_html(
+                f"Redrawn in the kernel: {self.live_fallback}.")
 
     def _note_about_values(self, x: np.ndarray, f_values: np.ndarray) -> None:
         regions = undefined_regions(x, f_values)

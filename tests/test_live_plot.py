@@ -1,0 +1,131 @@
+"""The live explorer, driven headless: what the kernel does (and does not do) while the
+browser redraws. Redraws are counted, never timed; the browser side is tests/test_browser.py."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import gradlab as gl
+from gradlab.widgets.live_plot import MAX_PARAMETERS, LivePlot
+
+
+@pytest.fixture
+def explorer():
+    return gl.explore("a*sin(b*x)", x_range=(0, 2 * np.pi))
+
+
+def browser_asks(explorer, f=None, d=None):
+    """What live_plot.js sends when a curve leaves its panel."""
+    explorer.live._on_message(explorer.live, {"type": "limits", "f": f, "d": d}, [])
+
+
+def panel(explorer, name):
+    return next(p for p in explorer.live.panels if p["name"] == name)
+
+
+def test_live_is_the_default_and_the_widget_gets_a_whole_frame(explorer):
+    live = explorer.live
+    assert explorer.live_active and explorer.live_fallback is None
+    assert explorer.image is live and explorer.children[-1] is live and isinstance(live, LivePlot)
+    assert live.background.startswith(b"\x89PNG") and live.version == 1
+    assert live.source.startswith("(function (inputs)")
+    assert (live.width, live.height) == Image.open(io.BytesIO(live.background)).size == (680, 420)
+    assert live.x_range == [0.0, pytest.approx(2 * np.pi)] and live.n == 400
+    assert live.orders == [0, 1] and live.parameter_count == 2 and (live.p0, live.p1) == (1.0, 1.0)
+    f_box, d_box = panel(explorer, "f")["box"], panel(explorer, "d")["box"]
+    assert f_box[1] + f_box[3] < d_box[1]  # f above the derivatives, boxes from the top left
+    assert panel(explorer, "f")["ylim"] == list(explorer._plot.axes["f"].get_ylim())
+    styles = live.styles
+    assert styles["0"]["color"] == "#4c72b0" and styles["0"]["width"] == pytest.approx(2 * 100 / 72)
+    assert styles["2"]["dashes"] and not styles["1"]["dashes"]  # f'' and f''' are dashed
+    assert styles["point_f"]["edge_color"] == "#ffffff" and styles["tangent"]["dashes"]
+
+
+def test_a_drag_of_a_parameter_or_x0_renders_no_png_in_the_kernel(explorer):
+    live, renders, version = explorer.live, explorer.render_count, explorer.live.version
+    background = live.background
+    for value in np.linspace(1.0, 4.5, 30):  # a curve that grows out of its axes
+        explorer.parameter_sliders["a"].value = float(value)
+        explorer.tangent_slider.value = float(value)
+    assert explorer.render_count == renders and explorer.blit_count == 0
+    assert explorer.png_count == 0 and live.version == version and live.background == background
+    assert explorer.params == {"a": 4.5, "b": 1.0}
+    x, y = explorer._plot.lines[0].get_data()  # the kernel still knows the curves
+    np.testing.assert_allclose(y, 4.5 * np.sin(x), atol=1e-12)
+    png = explorer.image.value  # the full picture, drawn on demand, once
+    assert png.startswith(b"\x89PNG") and explorer.image.value == png and explorer.png_count == 1
+    explorer.parameter_sliders["b"].value = 2.0
+    assert explorer.image.value != png and explorer.png_count == 2
+
+
+def test_one_background_per_rescale_request(explorer):
+    renders, version = explorer.render_count, explorer.live.version
+    d_limits = panel(explorer, "d")["ylim"]
+    browser_asks(explorer, f=[-6.0, 6.0])
+    assert explorer.render_count == renders + 1 and explorer.live.version == version + 1
+    assert panel(explorer, "f")["ylim"] == [-6.0, 6.0] and panel(explorer, "d")["ylim"] == d_limits
+    assert explorer._plot.axes["f"].get_ylim() == (-6.0, 6.0)
+    browser_asks(explorer, f=[-6.0, 6.0])  # the same axes again: nothing to do
+    for bad in ([1.0, -1.0], [0.0, float("nan")], ["a", "b"], 3, [1.0]):
+        browser_asks(explorer, f=bad)
+    explorer.live._on_message(explorer.live, {"type": "something else"}, [])
+    assert explorer.render_count == renders + 1
+    explorer.parameter_sliders["a"].value = 2.0  # a slider move keeps the axes the browser chose
+    assert explorer._plot.axes["f"].get_ylim() == (-6.0, 6.0) and explorer.render_count == renders + 1
+
+
+def test_kernel_moves_still_send_a_new_frame(explorer):
+    version, renders = explorer.live.version, explorer.render_count
+    explorer.range_slider.value = (-1.0, 4.0)
+    assert explorer.live.x_range == [-1.0, 4.0] and explorer.live.version == version + 1
+    explorer.order_toggles[2].value = True
+    assert explorer.live.orders == [0, 1, 2] and explorer.live.version == version + 2
+    explorer.text.value = "c*cos(x)"
+    assert explorer.live.parameter_count == 1 and "Math.cos" in explorer.live.source
+    assert explorer.render_count == renders + 3
+
+
+def test_sliders_reach_the_canvas_through_links_in_the_browser(explorer):
+    def links():
+        return {(link.source[0].description, link.target[1]) for link in explorer._parameter_links}
+
+    assert links() == {("a", "p0"), ("b", "p1")}
+    for link in explorer._parameter_links:
+        assert link._model_name == "DirectionalLinkModel"  # a link made in the browser (jsdlink)
+        assert link.target[0] is explorer.live and link.source[1] == "value"
+    fixed = {(link.source[0], link.source[1], link.target[1]) for link in explorer._links}
+    assert fixed == {(explorer.tangent_slider, "value", "x0"), (explorer.tangent_toggle, "value", "tangent")}
+    old = explorer._parameter_links
+    explorer.text.value = "c*x + a"  # the plan takes its parameters in sorted order
+    assert links() == {("a", "p0"), ("c", "p1")}
+    assert all(link.comm is None for link in old)  # the old links are closed
+
+
+def test_an_op_with_no_javascript_is_redrawn_in_the_kernel_and_says_so():
+    square = gl.register_op("KernelOnlySquare", lambda v: v * v, [lambda g, out, v: g * 2 * v])
+    e = gl.explore(lambda t: square(t) + gl.sin(t), x_range=(-2, 2))
+    assert not e.live_active and "KernelOnlySquare" in e.live_fallback
+    assert e.image is not e.live and e.children[-1] is e.image and bytes(e.image.value).startswith(b"\x89PNG")
+    assert "Redrawn in the kernel: no JavaScript for op &#x27;KernelOnlySquare&#x27;" in e.message.value
+    renders, blits = e.render_count, e.blit_count
+    e.tangent_slider.value = 1.0
+    assert e.blit_count == blits + 1 and e.render_count == renders  # today's kernel path
+    e.text.value = "a*sin(x)"  # a formula with a translation: live again
+    assert e.live_active and e.children[-1] is e.live and "kernel" not in e.message.value
+
+
+def test_too_many_parameters_for_the_canvas_fall_back():
+    names = [f"q{i}" for i in range(MAX_PARAMETERS + 1)]
+    e = gl.explore(" + ".join(f"{name}*x" for name in names))
+    assert not e.live_active and f"more than {MAX_PARAMETERS} parameters" in e.message.value
+    e.parameter_sliders["q0"].value = 2.0
+    assert e.blit_count + e.render_count >= 2  # the kernel drew it
+
+
+def test_png_backend_has_no_live_canvas():
+    e = gl.explore("a*sin(b*x)", backend="png")
+    assert e.live is None and not e.live_active and bytes(e.image.value).startswith(b"\x89PNG")
+    e.parameter_sliders["a"].value = 0.5
+    assert e.blit_count == 1
