@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts" / "browser"
+ARTIFACTS = Path(os.environ.get("GRADLAB_BROWSER_ARTIFACTS", ROOT / "artifacts" / "browser"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [  # headless, and no reaching out to the network at start-up
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -116,9 +116,62 @@ def voila():
     stop(process)
 
 
+LIVE_CANVAS = "canvas.gradlab-live-plot"
+
+# The explorer's plot as the page shows it: the live canvas's frame version (a new one
+# arrives with every new background from the kernel) or, in the kernel PNG path, the
+# image's src (a new blob URL every time new PNG bytes arrive).
+PLOT_STATE = """() => {
+    const canvas = document.querySelector('canvas.gradlab-live-plot');
+    if (canvas) return 'live ' + (canvas.dataset.drawn ? JSON.parse(canvas.dataset.drawn).version : '');
+    return document.querySelector('img')?.src || '';
+}"""
+
+
 def plot_source(page) -> str:
-    """The src of the explorer's plot: a new blob URL every time new PNG bytes arrive."""
-    return page.locator("img").first.get_attribute("src") or ""
+    return page.evaluate(PLOT_STATE)
+
+
+def wait_for_new_plot(page, before: str) -> None:
+    page.wait_for_function(f"s => ({PLOT_STATE})() !== s", arg=before, timeout=30_000)
+
+
+def check_live_drag(page, name: str) -> str:
+    """Drag the explorer's parameter slider a for about 1.5 s: the canvas redraws in the
+    browser (its frame counter goes up), no PNG reaches any image on the page, and the
+    last frame drawn is the slider's final value."""
+    page.locator(LIVE_CANVAS).first.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => +document.querySelector('{LIVE_CANVAS}').dataset.frames > 0",
+                           timeout=60_000)
+    slider = page.locator(".widget-hslider").nth(1)
+    assert slider.inner_text().split()[0] == "a"
+    page.evaluate("""() => {
+        window.__pngUpdates = 0;
+        new MutationObserver(changes => { window.__pngUpdates += changes.length; })
+            .observe(document.body, {subtree: true, attributes: true, attributeFilter: ['src']});
+    }""")
+    canvas = page.locator(LIVE_CANVAS).first
+    frames = int(canvas.get_attribute("data-frames"))
+    box = slider.locator(".noUi-handle").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(60):  # right and back a little: a grows, the axes rescale
+        page.mouse.move(x + 2.5 * step if step < 45 else x + 2.5 * (90 - step), y)
+        page.wait_for_timeout(25)
+    page.mouse.up()
+    final = float(slider.inner_text().split()[-1])
+    page.wait_for_function(  # settles on the image of the final value
+        f"""v => {{
+            const drawn = document.querySelector('{LIVE_CANVAS}').dataset.drawn;
+            return drawn && Math.abs(JSON.parse(drawn).params[0] - v) < 0.006;
+        }}""", arg=final, timeout=10_000)
+    drawn = canvas.get_attribute("data-drawn")
+    redrawn = int(canvas.get_attribute("data-frames")) - frames
+    assert redrawn >= 20, f"only {redrawn} frames for a drag of 60 moves"
+    assert page.evaluate("() => window.__pngUpdates") == 0  # no kernel PNG anywhere
+    canvas.screenshot(path=str(ARTIFACTS / f"{name}-live-canvas.png"))
+    return f"dragged a: {redrawn} frames drawn in the browser, no PNG from the kernel, ends on {drawn}"
 
 
 def drag_range_slider(page) -> None:
@@ -138,24 +191,26 @@ def type_function(page, text: str) -> None:
 
 def check_explorer(page, name: str) -> list[str]:
     """Drive the first explorer on the page; return what happened, step by step."""
-    steps = []
+    steps, errors = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.locator(".widget-text input").first.wait_for(timeout=120_000)
-    page.locator("img").first.wait_for(timeout=60_000)
+    page.locator(f"{LIVE_CANVAS}, img").first.wait_for(timeout=60_000)
     assert page.locator(".widget-hslider").count() >= 3  # x range, a, b (and more below)
-    steps.append("widgets rendered: text box, sliders, image")
+    steps.append("widgets rendered: text box, sliders, plot")
     page.screenshot(path=str(ARTIFACTS / f"{name}-1-rendered.png"), full_page=True)
+
+    steps.append(check_live_drag(page, name))
 
     before = plot_source(page)
     drag_range_slider(page)
-    page.wait_for_function("s => document.querySelector('img').src !== s", arg=before,
-                           timeout=30_000)
+    wait_for_new_plot(page, before)
     steps.append("dragged the x-range slider: the plot changed")
     page.screenshot(path=str(ARTIFACTS / f"{name}-2-range.png"), full_page=True)
 
     before = plot_source(page)
     type_function(page, "cos(2*x)")
-    page.wait_for_function("s => document.querySelector('img').src !== s", arg=before,
-                           timeout=30_000)
+    wait_for_new_plot(page, before)
     steps.append("typed cos(2*x): the plot changed")
     page.screenshot(path=str(ARTIFACTS / f"{name}-3-typed.png"), full_page=True)
 
@@ -164,7 +219,8 @@ def check_explorer(page, name: str) -> list[str]:
     steps.append("typed a typo: the message appeared")
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert page.get_by_text("Traceback").count() == 0
-    steps.append("no traceback and no error output anywhere")
+    assert not errors, errors
+    steps.append("no traceback, no error output anywhere, no console errors")
     page.screenshot(path=str(ARTIFACTS / f"{name}-4-typo.png"), full_page=True)
     return steps
 
@@ -183,7 +239,7 @@ def test_explorer_lesson_in_jupyterlab(browser, jupyterlab):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     steps = check_explorer(page, "jupyterlab")
     page.close()
-    assert len(steps) == 5
+    assert len(steps) == 6
 
 
 def test_classroom_page_in_voila(browser, voila):
@@ -193,4 +249,4 @@ def test_classroom_page_in_voila(browser, voila):
     text = page.inner_text("body")
     assert "import gradlab" not in text and "gl.explore" not in text  # no code is shown
     page.close()
-    assert len(steps) == 5
+    assert len(steps) == 6

@@ -114,6 +114,7 @@ function snapshot(model, image) {
     xRange: model.get("x_range"),
     orders: model.get("orders"),
     styles: model.get("styles"),
+    parameterCount: model.get("parameter_count"),
     version: model.get("version"),
   };
 }
@@ -205,8 +206,8 @@ function render({ model, el }) {
   let scheduled = false;
   let loading = 0; // the newest version being decoded
 
-  function params() {
-    const count = model.get("parameter_count");
+  function params(frame) {
+    const count = frame.parameterCount; // the plan's, not a newer formula's
     const values = [];
     for (let i = 0; i < count; i++) values.push(model.get(`p${i}`));
     return values;
@@ -257,7 +258,7 @@ function render({ model, el }) {
     scheduled = false;
     const frame = shown;
     if (!frame || !frame.image || !frame.plan) return;
-    const p = params();
+    const p = params(frame);
     const x0 = model.get("x0");
     const tangentOn = model.get("tangent");
     const curves = blank(frame.plan([frame.grid, ...p]));
@@ -323,7 +324,7 @@ function render({ model, el }) {
     });
   }
 
-  const live = ["tangent", "x0", "parameter_count"];
+  const live = ["tangent", "x0"];
   for (let i = 0; i < 8; i++) live.push(`p${i}`);
   for (const name of live) model.on(`change:${name}`, schedule);
   model.on("change:version", load);
