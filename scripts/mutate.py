@@ -168,6 +168,11 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "step.key is None or not (isinstance(step.key, tuple) and step.key[0] is OPS.get(name))",
      "(step.key is None and (not (isinstance(step.key, tuple) and step.key[0] is OPS.get(name))))",
      "only specialised bookkeeping steps have other keys, and the algebra passes those through"),
+    ("gradlab/compile/optimize.py", "if step.key is None or not (isinstance(step.key, tuple)",
+     "isinstance(step.key, tuple) and step.key[0] is OPS.get(name)",
+     "(isinstance(step.key, tuple) or step.key[0] is OPS.get(name))",
+     "keys are tuples or None, so this only stops telling specialised bookkeeping steps from "
+     "plain ones, and the algebra passes bookkeeping ops through either way"),
     ("gradlab/compile/optimize.py", "while len(items) <=", "len(items) <= FACTOR_MAX_TERMS",
      "(len(items) < FACTOR_MAX_TERMS)",
      "where the distributive law stops being tried: a speed limit, not a value"),

@@ -218,20 +218,30 @@ def test_large_plans_leave_feeds_and_constants_alone(dtype):
                                    atol=1e-3 if dtype == np.float32 else 1e-9)
 
 
-def test_the_compiled_function_runs_not_the_interpreter(monkeypatch):
+@pytest.mark.parametrize("size", [10, 2**15 + 5], ids=["small", "large (buffers reused)"])
+def test_the_compiled_function_runs_not_the_interpreter(monkeypatch, size):
+    """A compiled plan that fails falls back to the interpreter, which gives the same values
+    slowly; so a broken plan (a buffer freed too early, say) shows only here."""
     x = gl.placeholder(name="x")
-    y = gl.sin(x) * x
+    y = gl.sin(x) * x * gl.exp(-x * x / 8)
     (d,) = gl.gradients(y, x)
+    (d2,) = gl.gradients(d, x)
+    values = np.linspace(-3, 3, size)
     with gl.Session() as session:
-        session.run([y, d], {x: VALUES})  # compiles
+        expected = session.run([y, d, d2], {x: values})  # compiles (the shape pass interprets)
 
         def refuse(*args, **kwargs):
             raise AssertionError("the interpreter ran")
 
         monkeypatch.setattr(Plan, "interpret", refuse)
-        got = session.run([y, d], {x: VALUES})
+        got = session.run([y, d, d2], {x: values})
+        again = session.run([y, d, d2], {x: values})
         assert session.compile_count == 1
-    np.testing.assert_allclose(got[1], np.sin(VALUES) + VALUES * np.cos(VALUES), rtol=1e-14)
+    reference = gl.evaluate([y, d, d2], {x: values})
+    for a, b, c in zip(got, again, reference):
+        np.testing.assert_allclose(a, c, rtol=1e-13, atol=1e-15)
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got[1], expected[1])
 
 
 # -- the checks -------------------------------------------------------------------------------
