@@ -4,15 +4,31 @@
 
 How it stays smooth (and safe):
 
+* **Parameter and x₀ moves never wait for the kernel** (``backend="live"``, the
+  default). ipywidgets sends a slider's next value only once the kernel answered the
+  last, so no kernel-side redraw beats one round trip. Instead the plan of f, f', f'',
+  f''' is translated to JavaScript (:mod:`gradlab.compile.javascript`) and a
+  :class:`~gradlab.widgets.live_plot.LivePlot` evaluates it in the browser and draws the
+  curves, the tangent and its points on a canvas, over a background (axes, grid, ticks,
+  labels, legends) that matplotlib rendered here in the seaborn style of ``gl.plot``.
+  The sliders reach the canvas through ``jsdlink``, in the page. The kernel still hears
+  every value (``params`` stays right, the lines of ``figure`` move), but renders no PNG
+  for it; ``image.value`` draws the full picture only when asked. When a curve leaves
+  its panel, the page asks for new axes (with headroom, and shrinking only when the
+  curves use a quarter of them), at most a few times a second, and keeps drawing on the
+  old ones until they come. ``render_count`` counts the backgrounds.
+* **Where there is no JavaScript**, the kernel redraws: a plan with an op that has no
+  translation (a ``gl.register_op`` op), more than 8 parameters, or ``backend="png"``.
+  The message line says why (``live_fallback``). Then:
 * **One figure, never a new one.** A single matplotlib Figure is kept; slider moves
   change line data with ``set_data``. The picture is published as PNG bytes into
   an ``ipywidgets.Image``, which works the same in JupyterLab, Voila, JupyterLite
   and under nbval (no ``interact``, no ``Output``, no ``clear_output``, no flicker).
-* **Compile once, re-run often.** Typing a new formula parses and compiles it; a
-  slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Blitting.** While a parameter or the tangent point moves, the axes stay put
   (y-limits only grow), so only the changed lines are drawn over a cached
-  background. Moving the x range redraws everything.
+  background (``blit_count``). Moving the x range redraws everything.
+* **Compile once, re-run often.** Typing a new formula parses and compiles it; a
+  slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Nothing a student types can break it.** A typo shows the parser's message
   and keeps the last good plot; where f is undefined (``log(x)`` for x <= 0) the
   curve has a gap and a short note says so. Observers run synchronously, so
@@ -91,7 +107,11 @@ class Explorer(widgets.VBox):
     matplotlib Figure), and the widgets ``text``, ``presets``, ``range_slider``,
     ``widen_button``, ``parameter_sliders`` (a dict by name), ``order_toggles``
     (a dict by order), ``tangent_toggle``, ``tangent_slider``, ``formulas``,
-    ``message`` and ``image``.
+    ``message`` and ``image`` (the plot shown: the :class:`LivePlot` ``live`` while
+    ``live_active``, else an ``ipywidgets.Image``; both give PNG bytes as ``.value``).
+    Counters: ``render_count`` (full redraws, or backgrounds sent to the page),
+    ``blit_count`` (kernel redraws of the moving lines) and ``png_count`` (pictures
+    drawn on demand in live mode).
     """
 
     def __init__(self, f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi),
@@ -539,7 +559,8 @@ def explore(f: Any = "sin(x)", x_range: tuple[float, float] = (0.0, 2 * math.pi)
     """An interactive explorer of f and its derivatives (see :class:`Explorer`).
 
     ``f`` is a formula such as ``"a*sin(b*x)"`` (its parameters get sliders), an
-    Expression, or a function of a tensor. ``backend="ipympl"`` gives a zoomable
-    figure (needs the ipympl package); the default PNG image works everywhere.
+    Expression, or a function of a tensor. The default ``backend="live"`` redraws
+    parameter and x₀ moves in the browser; ``"png"`` redraws everything in the kernel;
+    ``"ipympl"`` gives a zoomable figure (needs the ipympl package).
     """
     return Explorer(f, x_range=x_range, n=n, orders=orders, backend=backend)
