@@ -638,6 +638,7 @@ def test_shape_rules_hold_for_partly_known_inputs(name, knowledge):
 REFUSED_SHAPES = [
     (array_ops.inv, (3,), "square matrices"), (array_ops.inv, (2, 3), "square matrices"),
     (array_ops.det, (4, 2, 3), "square matrices"), (array_ops.det, (3,), "square matrices"),
+    (array_ops.det, (None, 2, 3), "square matrices"), (array_ops.inv, (None, 4, 3), "square matrices"),
 ]
 
 
@@ -862,3 +863,19 @@ def test_a_while_loops_static_shape_is_its_loop_variables(shape):
     value = np.ones([2 if d is None else d for d in shape])
     assert_static_facts_hold([out, count], {v: value})
     np.testing.assert_array_equal(_run([out], {v: value})[0], 8 * value)
+
+
+def test_concat_keeps_a_size_that_either_input_knows():
+    a, b = gl.placeholder(shape=(2, 3)), gl.placeholder(shape=(None, 1))
+    assert array_ops.concat(a, b, axis=1).shape == (2, 4)
+    assert array_ops.concat(b, a, axis=1).shape == (2, 4)
+    assert array_ops.concat(b, b, axis=1).shape == (None, 2)
+
+
+def test_an_empty_index_list_is_an_empty_selection_and_a_float_index_is_refused():
+    x = gl.placeholder(shape=(4,), name="x")
+    empty = x[[]]
+    got = _run([empty], {x: np.arange(4.0)})[0]
+    assert got.shape == (0,) and got.dtype == np.float64
+    with pytest.raises(TypeError, match="integers or booleans"):
+        x[[1.5]]
