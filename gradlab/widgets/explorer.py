@@ -44,14 +44,10 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..compile.javascript import NoJavaScript, javascript_plan
 from ..core.errors import GradlabError
 from ..show.expr import Expression, ExpressionError
 from ..show.markup import error_html, math_html, note_html
-try:  # the translator lands in a commit of its own; until then the kernel redraws
-    from ..compile.javascript import NoJavaScript, javascript_plan
-except ImportError:  # pragma: no cover
-    javascript_plan = None
-    NoJavaScript = GradlabError
 from .live_plot import MAX_PARAMETERS, LivePlot, figure_styles, panel_boxes
 from .plotting import (
     ORDER_LATEX,
@@ -306,9 +302,7 @@ class Explorer(widgets.VBox):
             return
         expression, reason = self.expression, None
         names = sorted(expression._parameter_nodes)
-        if javascript_plan is None:  # pragma: no cover
-            reason = "gradlab.compile.javascript is missing"
-        elif len(names) > MAX_PARAMETERS:
+        if len(names) > MAX_PARAMETERS:
             reason = f"more than {MAX_PARAMETERS} parameters"
         else:
             try:
