@@ -879,3 +879,22 @@ def test_an_empty_index_list_is_an_empty_selection_and_a_float_index_is_refused(
     assert got.shape == (0,) and got.dtype == np.float64
     with pytest.raises(TypeError, match="integers or booleans"):
         x[[1.5]]
+
+
+@pytest.mark.parametrize("relative, passes", [(0.5e-6, True), (1.5e-6, False)])
+def test_every_check_holds_its_stated_tolerance_of_1e_minus_6(relative, passes):
+    """check_answer, check_formula and check_rule all promise 1e-6 relative: a result off
+    by half that passes, one off by one and a half times that fails."""
+    expected = np.array([120.0, -340.0, 5000.0])
+    assert bool(gl.check_answer(expected * (1 + relative), expected)) is passes
+    formula = f"(x^5)*(1 + {relative!r})"
+    assert bool(gl.check_formula(formula, "x^5", x_range=(2.0, 3.0))) is passes
+
+
+@pytest.mark.parametrize("relative, passes", [(2e-7, True), (6e-7, False)])
+def test_check_rule_holds_its_tolerance(relative, passes):
+    """check_rule accepts a rule whose gradients are within 1e-6 of central differences:
+    exp's rule off by 6e-7 relative is off by up to 1.5e-6 on [0.1, 0.9], where exp < 2.5."""
+    op = gl.register_op(f"ExpOff{round(relative * 1e7)}", np.exp,
+                        [lambda g, out, v: g * out * (1 + relative)])
+    assert bool(gl.check_rule(op, np.linspace(0.1, 0.9, 5), orders=(1,))) is passes
