@@ -269,6 +269,8 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "which the test before it reports"),
     ("gradlab/compile/optimize.py", "self.const(ca * fa / fb)", "ca * fa", "(ca / fa)",
      "a constant numerator carries no factor (fa is 1): constant steps are folded before"),
+    ("gradlab/show/check.py", "                  n: int = 61) -> DerivativeCheck:", "61", "(62)",
+     "check_formula compares two formulas at 61 or 62 points of the range: equally dense"),
     ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1e-6", "(2e-06)",
      "the central difference's step: 1e-6 and 2e-6 (relative) are equally valid witnesses"),
     ("gradlab/show/check.py", "1e-6 * np.maximum(1.0, np.abs(points))", "1.0", "(2.0)",
