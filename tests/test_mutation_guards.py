@@ -901,3 +901,14 @@ def test_check_rule_holds_its_tolerance(relative, passes):
     op = gl.register_op(f"ExpOff{round(relative * 1e7)}", np.exp,
                         [lambda g, out, v: g * out * (1 + relative)])
     assert bool(gl.check_rule(op, np.linspace(0.1, 0.9, 5), orders=(1,))) is passes
+
+
+@pytest.mark.parametrize("yours, expected, way", [
+    (0.5, 0.0, "too large"), (-0.5, 0.0, "too far from 0"), (0.5, 0.4, "too large"),
+    (0.3, 0.4, "too small"), (-0.5, -0.4, "too far from 0"), (-0.3, -0.4, "too close to 0"),
+    (-0.3, 0.4, "wrong sign"), (0.3, -0.4, "wrong sign")])
+def test_a_wrong_answer_is_told_which_way_it_is_off(yours, expected, way):
+    result = gl.check_answer(np.array([1.0, yours]), np.array([1.0, expected]))
+    assert not result and way in result.message, result.message
+    others = {"too large", "too small", "too far from 0", "too close to 0", "wrong sign"} - {way}
+    assert not any(f" {o}" in result.message for o in others if o not in way), result.message
