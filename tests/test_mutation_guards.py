@@ -912,3 +912,10 @@ def test_a_wrong_answer_is_told_which_way_it_is_off(yours, expected, way):
     assert not result and way in result.message, result.message
     others = {"too large", "too small", "too far from 0", "too close to 0", "wrong sign"} - {way}
     assert not any(f" {o}" in result.message for o in others if o not in way), result.message
+
+
+def test_check_formula_compares_on_both_sides_of_zero_by_default():
+    assert gl.check_formula("2*x", "x^2", order=1)
+    assert not gl.check_formula("abs(2*x)", "x^2", order=1)  # right for x > 0 only
+    assert not gl.check_formula("x^3/3", "x^2")  # order 0 unless told: the formula itself
+    assert gl.check_formula("x^2", "x^2")
