@@ -240,6 +240,16 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "where a runaway loop is stopped: a safety limit, not a value of any loop within it"),
     ("gradlab/core/control_flow.py", "MAX_PASSES = 200_000", "200_000", "(200001)",
      "the same kind of safety limit, for all loop passes of one run"),
+    ("gradlab/core/simplify.py", 'weak = [t.attrs["value"] * 0 for t', "0", "(1)",
+     "numpy 2 promotes a Python number by its kind, not its value (a value out of an "
+     "integer dtype's range is an error either way: here while building, else when run)"),
+    ("gradlab/core/simplify.py", "abs(number) <= 2**53:", "2", "(3)",
+     "constant() itself keeps a Python int only up to 2**53 and makes a larger one a float, "
+     "so a larger bound here gives the same float"),
+    ("gradlab/core/simplify.py", "abs(number) <= 2**53:", "53", "(54)", "the same reason"),
+    ("gradlab/core/control_flow.py", "return zeros_like(inputs[i - 1])", "1", "(2)",
+     "a branch's integer input has a zero gradient: zeros of another input's shape are "
+     "broadcast to the same zeros, and nothing upstream of an integer moves a float"),
     ("gradlab/core/control_flow.py", "int(np.prod(x.shape)) <= SMALL_INPUT",
      "int(np.prod(x.shape)) <= SMALL_INPUT", "(int(np.prod(x.shape)) < SMALL_INPUT)",
      "which of two correct gradient constructions a 16-element input gets"),
@@ -554,9 +564,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.update:
         args.survivors, args.json = args.update, args.update
         earlier_run = json.loads(Path(args.update).read_text())
+    current = {_identity(asdict(m)) for m in mutants}
+    if earlier_run:  # code changed since: its old mutants are gone, and new ones must run
+        gone = [m for m in earlier_run if _identity(m) not in current]
+        earlier_run = [m for m in earlier_run if _identity(m) in current]
+        ran = {_identity(m) for m in earlier_run}
+        fresh = [m for m in mutants if _identity(asdict(m)) not in ran
+                 and m.area in {e["area"] for e in earlier_run}]
+        print(f"{len(gone)} mutants of the earlier run are gone (their code changed); "
+              f"{len(fresh)} new ones run", flush=True)
     if args.survivors:
         earlier = {_identity(m) for m in json.loads(Path(args.survivors).read_text())
                    if m["outcome"] == "survived"}
+        if earlier_run:
+            earlier |= {_identity(asdict(m)) for m in fresh}
         mutants = [m for m in mutants if _identity(asdict(m)) in earlier]
     if args.limit and args.limit < len(mutants):
         stride = len(mutants) / args.limit
@@ -614,7 +635,9 @@ def main(argv: list[str] | None = None) -> int:
     results = [asdict(m) for m in mutants]
     if earlier_run:  # the whole earlier run, with the survivors' new outcomes
         new = {_identity(m): m for m in results}
-        results = [new.get(_identity(m), m) for m in earlier_run]
+        ran = {_identity(m) for m in earlier_run}
+        results = [new.get(_identity(m), m) for m in earlier_run] + [
+            m for m in results if _identity(m) not in ran]
         still = [m for m in results if m["outcome"] == "survived"]
         print(f"merged into {args.update}: {len(results)} mutants, {len(still)} still surviving\n")
     print_table(results)

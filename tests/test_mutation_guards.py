@@ -919,3 +919,10 @@ def test_check_formula_compares_on_both_sides_of_zero_by_default():
     assert not gl.check_formula("abs(2*x)", "x^2", order=1)  # right for x > 0 only
     assert not gl.check_formula("x^3/3", "x^2")  # order 0 unless told: the formula itself
     assert gl.check_formula("x^2", "x^2")
+
+
+def test_the_reference_evaluator_computes_an_initial_value_given_as_a_graph():
+    first = gl.Variable(np.array([1.0, 2.0]), name="first")
+    second = gl.Variable(first * 3.0 + 1.0, name="second")  # needs first's value: not folded
+    (got,) = gl.evaluate([second], {})
+    np.testing.assert_array_equal(got, [4.0, 7.0])
