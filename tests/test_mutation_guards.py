@@ -910,6 +910,7 @@ def test_check_rule_holds_its_tolerance(relative, passes):
 def test_a_wrong_answer_is_told_which_way_it_is_off(yours, expected, way):
     result = gl.check_answer(np.array([1.0, yours]), np.array([1.0, expected]))
     assert not result and way in result.message, result.message
+    assert result.message.startswith("1 of 2 entries differ")  # how many, for arrays
     others = {"too large", "too small", "too far from 0", "too close to 0", "wrong sign"} - {way}
     assert not any(f" {o}" in result.message for o in others if o not in way), result.message
 
@@ -926,3 +927,21 @@ def test_the_reference_evaluator_computes_an_initial_value_given_as_a_graph():
     second = gl.Variable(first * 3.0 + 1.0, name="second")  # needs first's value: not folded
     (got,) = gl.evaluate([second], {})
     np.testing.assert_array_equal(got, [4.0, 7.0])
+
+
+def test_the_checks_defaults_are_the_documented_ones():
+    formula = gl.check_formula("x^2", "x^2")
+    assert formula.x[0] == -3.0 and formula.x[-1] == 3.0 and len(formula.x) == 61
+    derivative = gl.check_derivative(lambda x: 2 * x, "x^2")
+    assert derivative.x[0] == -3.0 and derivative.x[-1] == 3.0
+    cube = gl.register_op("CubeDefaults", lambda v: v**3, [lambda g, out, v: g * (3 * v**2)])
+    rule = gl.check_rule(cube, np.linspace(0.2, 1.0, 4))
+    assert rule and rule.message.endswith("for orders 1, 2")
+
+
+def test_check_rule_fails_a_rule_that_raises_and_says_why():
+    def broken(g, out, v):
+        raise RuntimeError("my rule is not written yet")
+    op = gl.register_op("BrokenRule", np.exp, [broken])
+    result = gl.check_rule(op, np.linspace(0.1, 0.9, 3))
+    assert not result and "my rule is not written yet" in result.message
