@@ -570,8 +570,9 @@ def main(argv: list[str] | None = None) -> int:
         earlier_run = json.loads(Path(args.update).read_text())
     current = {_identity(asdict(m)) for m in mutants}
     if earlier_run:  # code changed since: its old mutants are gone, and new ones must run
-        gone = [m for m in earlier_run if _identity(m) not in current]
-        earlier_run = [m for m in earlier_run if _identity(m) in current]
+        chosen = set(args.area or AREAS)  # other areas' results are kept as they are
+        gone = [m for m in earlier_run if m["area"] in chosen and _identity(m) not in current]
+        earlier_run = [m for m in earlier_run if m["area"] not in chosen or _identity(m) in current]
         ran = {_identity(m) for m in earlier_run}
         fresh = [m for m in mutants if _identity(asdict(m)) not in ran
                  and m.area in {e["area"] for e in earlier_run}]
