@@ -892,6 +892,7 @@ def test_every_check_holds_its_stated_tolerance_of_1e_minus_6(relative, passes):
     near_zero = np.array([0.0, 1e-3])  # and 1e-8 absolute where the answer is 0
     assert bool(gl.check_answer(near_zero + relative / 1e-6 * 1e-8 * np.array([1, 0]),
                                 near_zero)) is passes
+    assert bool(gl.check_formula(f"x - x + {relative / 1e-6 * 1e-8!r}", "sin(0*x)")) is passes
 
 
 @pytest.mark.parametrize("relative, passes", [(2e-7, True), (6e-7, False)])
