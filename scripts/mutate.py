@@ -558,12 +558,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update", metavar="JSON",
                         help="re-run the survivors of an earlier full run and write that run's "
                              "results back with their new outcomes (the table covers the whole run)")
+    parser.add_argument("--table", metavar="JSON", nargs="+",
+                        help="print the table of saved runs (several files are joined), with the "
+                             "equivalent mutants of today's EQUIVALENT list; run nothing")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant")
     parser.add_argument("--json", default="artifacts/mutation.json", help="where to save results")
     parser.add_argument("--all-tests", action="store_true",
                         help="run every test file for every mutant (no coverage-based choice)")
     args = parser.parse_args(argv)
+    if args.table:
+        saved = [m for path in args.table for m in json.loads(Path(path).read_text())]
+        for m in saved:
+            known = Mutant(**{k: tuple(v) if isinstance(v, list) else v for k, v in m.items()})
+            if m["outcome"] == "survived" and _equivalent(known):
+                m["outcome"] = "equivalent"
+        print_table(saved)
+        for m in saved:
+            if m["outcome"] == "survived":
+                print(f"  survived: {m['path']}:{m['line']}  {m['original'][:60]!r} -> "
+                      f"{m['replacement'][:60]!r}")
+        return 0
     mutants = find_mutants(args.area or list(AREAS))
     if args.at:
         mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
@@ -629,7 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for mutant in pool.map(run, mutants):
             done += 1
-            if done % 10 == 0:  # saved as it goes: a run stopped early keeps its results
+            if done % 10 == 0 and not earlier_run:  # saved as it goes: a run stopped early
+                # keeps its results (an --update writes the merged run at the end only)
                 out.write_text(json.dumps([asdict(m) for m in mutants[:done]], indent=1))
             if mutant.outcome == "survived" and _equivalent(mutant):
                 mutant.outcome = "equivalent"
