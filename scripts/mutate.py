@@ -297,9 +297,17 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
 ]
 
 
-def _equivalent(m: "Mutant") -> bool:
-    return any(m.path == path and line in m.context and m.original == original
-               and m.replacement == replacement for path, line, original, replacement, _ in EQUIVALENT)
+def _equivalent(m: dict) -> bool:
+    """Is this mutant (a run's result, as a dict) listed in EQUIVALENT?"""
+    return any(m["path"] == path and line in m["context"] and m["original"] == original
+               and m["replacement"] == replacement
+               for path, line, original, replacement, _ in EQUIVALENT)
+
+
+def _survivor_line(m: dict) -> str:
+    unrun = "" if m["tests"].startswith("tests/") else "  (no test runs this statement)"
+    return (f"  survived: {m['path']}:{m['line']}  {m['original'][:60]!r} -> "
+            f"{m['replacement'][:60]!r}{unrun}")
 
 
 _SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
@@ -570,14 +578,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         saved = [m for path in args.table for m in json.loads(Path(path).read_text())]
         for m in saved:
-            known = Mutant(**{k: tuple(v) if isinstance(v, list) else v for k, v in m.items()})
-            if m["outcome"] == "survived" and _equivalent(known):
+            if m["outcome"] == "survived" and _equivalent(m):
                 m["outcome"] = "equivalent"
         print_table(saved)
         for m in saved:
             if m["outcome"] == "survived":
-                print(f"  survived: {m['path']}:{m['line']}  {m['original'][:60]!r} -> "
-                      f"{m['replacement'][:60]!r}")
+                print(_survivor_line(m))
         return 0
     mutants = find_mutants(args.area or list(AREAS))
     if args.at:
@@ -594,8 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         gone = [m for m in earlier_run if m["area"] in chosen and _identity(m) not in current]
         earlier_run = [m for m in earlier_run if m["area"] not in chosen or _identity(m) in current]
         ran = {_identity(m) for m in earlier_run}
-        fresh = [m for m in mutants if _identity(asdict(m)) not in ran
-                 and m.area in {e["area"] for e in earlier_run}]
+        run_areas = {m["area"] for m in earlier_run}
+        fresh = [m for m in mutants if _identity(asdict(m)) not in ran and m.area in run_areas]
         print(f"{len(gone)} mutants of the earlier run are gone (their code changed); "
               f"{len(fresh)} new ones run", flush=True)
     if args.survivors:
@@ -647,13 +653,10 @@ def main(argv: list[str] | None = None) -> int:
             if done % 10 == 0 and not earlier_run:  # saved as it goes: a run stopped early
                 # keeps its results (an --update writes the merged run at the end only)
                 out.write_text(json.dumps([asdict(m) for m in mutants[:done]], indent=1))
-            if mutant.outcome == "survived" and _equivalent(mutant):
+            if mutant.outcome == "survived" and _equivalent(asdict(mutant)):
                 mutant.outcome = "equivalent"
             if mutant.outcome == "survived":
-                print(f"  survived: {mutant.path}:{mutant.line}  {mutant.original[:60]!r} -> "
-                      f"{mutant.replacement[:60]!r}"
-                      + ("  (no test runs this statement)" if not mutant.tests.startswith("tests/")
-                         else ""), flush=True)
+                print(_survivor_line(asdict(mutant)), flush=True)
             if done % 25 == 0:
                 print(f"[{done}/{len(mutants)} in {time.perf_counter() - started:.0f} s]", flush=True)
 
@@ -661,7 +664,6 @@ def main(argv: list[str] | None = None) -> int:
     results = [asdict(m) for m in mutants]
     if earlier_run:  # the whole earlier run, with the survivors' new outcomes
         new = {_identity(m): m for m in results}
-        ran = {_identity(m) for m in earlier_run}
         results = [new.get(_identity(m), m) for m in earlier_run] + [
             m for m in results if _identity(m) not in ran]
         still = [m for m in results if m["outcome"] == "survived"]
