@@ -90,7 +90,7 @@ def _as_float(t: Tensor) -> Tensor:
 
     numpy would give float16 for ``sin`` of int8 or bool data but float64 for ``/``:
     gradlab computes such data in float64 everywhere, as its dtypes promise."""
-    if t.dtype is None or t.dtype.kind not in "biu" or t.attrs.get("weak") \
+    if t.dtype.kind not in "biu" or t.attrs.get("weak") \
             or np.result_type(t.dtype, np.float16) == np.float64:
         return t
     return apply("Cast", t, dtype=np.dtype(np.float64).str)

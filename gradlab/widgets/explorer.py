@@ -301,7 +301,7 @@ class Explorer(widgets.VBox):
         if self.live is None:
             return
         expression, reason = self.expression, None
-        names = sorted(expression._parameter_nodes)
+        names = expression.parameters  # sorted: the order of p0, p1 ... and of the plan's inputs
         if len(names) > MAX_PARAMETERS:
             reason = f"more than {MAX_PARAMETERS} parameters"
         else:
@@ -356,9 +356,8 @@ class Explorer(widgets.VBox):
             live.styles = figure_styles(plot)
             live.tangent = bool(self.tangent_toggle.value)
             live.x0 = float(self.tangent_slider.value)
-            names = sorted(params)
-            live.parameter_count = len(names)
-            for i, name in enumerate(names):
+            live.parameter_count = len(params)
+            for i, name in enumerate(self.expression.parameters):
                 setattr(live, f"p{i}", params[name])
             live.version += 1
 
