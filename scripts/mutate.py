@@ -178,8 +178,6 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "where the distributive law stops being tried: a speed limit, not a value"),
     ("gradlab/compile/optimize.py", "accumulated, carried = None, 1.0", "1.0", "(2.0)",
      "the initial 'carried' in emit_sum, always overwritten by the first group"),
-    ("gradlab/compile/optimize.py", "reused = {b for b in buffers", "b is not None", "(b is None)",
-     "which never-reused buffers are released early: memory, not values"),
     ("gradlab/compile/plan.py", "peak * 10 < best[0] * 9", "10", "(11)",
      "the 10% memory margin for choosing the plain variant: both variants are correct"),
     ("gradlab/compile/plan.py", "if last_use.get(a, -1) <= i", "-1", "(1)",

@@ -522,10 +522,9 @@ def plan_memory(steps: list, info: SlotInfo, keep: set[int], locals_: set[int]) 
             elif a in big:
                 released.append(a)  # not reusable, but no longer needed: let it go
         releases.append(released)
-    # a buffer that was freed but never reused is released right after its last use
-    reused = {b for b in buffers if b is not None}
+    # a buffer still on the free list was never reused (reusing one pops it, and a value
+    # computed in place over its input never joins the list): release it after its last use
     for spec_slots in free.values():
         for a in spec_slots:
-            if a not in reused:
-                releases[last_use[a]].append(a)
+            releases[last_use[a]].append(a)
     return MemoryPlan(buffers, releases)
