@@ -946,3 +946,46 @@ def test_check_rule_fails_a_rule_that_raises_and_says_why():
     op = gl.register_op("BrokenRule", np.exp, [broken])
     result = gl.check_rule(op, np.linspace(0.1, 0.9, 3))
     assert not result and "my rule is not written yet" in result.message
+
+
+# -- plan building: what may be merged, what is copied, what is frozen -------------------------
+
+@pytest.mark.parametrize("size", [5, 2**15 + 5], ids=["small", "large"])
+def test_steps_without_a_key_are_never_merged(size):
+    """Two index steps whose attributes cannot be compared (array indices have no key)
+    must stay two steps, even on the same input."""
+    x = gl.placeholder(name="x")
+    first, second = x[np.array([0, 2])], x[np.array([1, 3])]
+    values = np.arange(float(size))
+    with gl.Session() as session:
+        for _ in range(2):  # the interpreted first run, then the compiled plan
+            got = session.run([first, second, gl.reduce_sum(first * second)], {x: values})
+            np.testing.assert_array_equal(got[0], [0.0, 2.0])
+            np.testing.assert_array_equal(got[1], [1.0, 3.0])
+            assert got[2] == 6.0
+
+
+def test_every_run_gives_the_caller_its_own_copy_of_a_fetched_feed_or_constant():
+    x = gl.placeholder(name="x")
+    c = gl.constant(np.array([1.0, 2.0, 3.0]))
+    values = np.array([4.0, 5.0, 6.0])
+    with gl.Session() as session:
+        for _ in range(3):  # the first run is interpreted, the later ones compiled
+            fetched_x, fetched_c, total = session.run([x, c, x + c], {x: values})
+            fetched_x[0] = fetched_c[0] = -100.0
+            np.testing.assert_array_equal(values, [4.0, 5.0, 6.0])
+            np.testing.assert_array_equal(total, [5.0, 7.0, 9.0])
+    np.testing.assert_array_equal(gl.evaluate([c])[0], [1.0, 2.0, 3.0])
+
+
+def test_constants_folded_while_compiling_are_read_only():
+    x = gl.placeholder(name="x")
+    y = gl.reduce_sum(x * gl.ones_like(x) * 2.0)
+    (d,) = gl.gradients(y, x)
+    with gl.Session() as session:
+        for _ in range(2):
+            session.run([y, d], {x: np.linspace(0, 1, 7)})
+        (plan,) = session._plans.values()
+    folded = [v for slot, v in plan.consts.items()  # OnesLike and 2 * ones: steps of the graph
+              if isinstance(v, np.ndarray) and plan.slot_names.get(slot) is not None]
+    assert len(folded) >= 2 and all(not a.flags.writeable for a in folded)

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 import gradlab as gl
+from gradlab.widgets import plotting
 
 
 def line_data(explorer, order):
@@ -77,9 +78,43 @@ def test_parameter_and_tangent_moves_blit_and_keep_the_axes():
     explorer.parameter_sliders["a"].value = 4.0  # a taller curve: the axes grow once
     assert explorer.render_count == renders + 1
     low, high = explorer._plot.axes["f"].get_ylim()
-    assert high > 4.0 and low < -4.0
-    explorer.parameter_sliders["a"].value = 1.0  # and do not shrink back while sliding
+    assert high > 4.0 * 1.3 and low < -4.0 * 1.3  # with headroom for more growth
+    explorer.parameter_sliders["a"].value = 2.5  # and do not shrink back while sliding
     assert explorer._plot.axes["f"].get_ylim() == (low, high)
+    assert explorer.render_count == renders + 1
+    explorer.parameter_sliders["a"].value = 0.5  # until the curve uses under a quarter
+    low, high = explorer._plot.axes["f"].get_ylim()
+    assert 0.5 < high < 1.5 and -1.5 < low < -0.5
+
+
+def _drag(slider, start, stop, steps=40):
+    for value in np.linspace(start, stop, steps):
+        slider.value = float(value)
+
+
+@pytest.mark.parametrize("name, stop", [("a", 4.5), ("b", 3.0)])
+def test_a_drag_that_grows_the_curves_rescales_a_few_times_not_every_step(name, stop):
+    explorer = gl.explore("a*sin(b*x)*exp(-x/5) + x/4", x_range=(0, 2 * np.pi), backend="png")
+    renders, blits = explorer.render_count, explorer.blit_count
+    _drag(explorer.parameter_sliders[name], 1.0, stop)
+    assert explorer.render_count - renders <= 6  # each rescale leaves headroom
+    assert explorer.blit_count - blits >= 34
+    for k, panel in ((0, "f"), (1, "d")):  # and every curve is inside its axes at the end
+        low, high = explorer._plot.axes[panel].get_ylim()
+        _, y = line_data(explorer, k)
+        assert low <= np.nanmin(y) and np.nanmax(y) <= high
+
+
+def test_an_x_range_drag_redraws_the_y_side_of_the_picture_rarely():
+    explorer = gl.explore("sin(x) + x/10", x_range=(0, 2 * np.pi), backend="png")
+    plot = explorer._plot
+    layers, renders = plot.layer_count, explorer.render_count
+    for hi in np.linspace(6.0, 9.0, 30):
+        explorer.range_slider.value = (0.0, float(hi))
+    assert explorer.render_count - renders == 30  # new x axes every time
+    assert plot.layer_count - layers <= 3  # but the y side of it is reused
+    x, _ = line_data(explorer, 0)
+    assert x[-1] == 9.0
 
 
 def test_tangent_line_has_slope_f_prime(explorer):
@@ -278,3 +313,37 @@ def test_a_single_undefined_point_is_named_as_a_point_and_the_tangent_starts_whe
     assert started.tangent_slider.value >= 1
     started.tangent_slider.value = -1.0  # a student may still drag it into the gap
     assert started.tangent_slider.value == -1.0
+
+
+@pytest.mark.parametrize("backend", ["png", "live"])
+def test_a_picture_composed_from_cached_layers_equals_one_drawn_whole(backend):
+    explorer = gl.explore("a*sin(b*x)*exp(-x/5) + x/4", x_range=(0, 2 * np.pi), backend=backend)
+    plot = explorer._plot
+    for hi in (6.5, 7.0, 7.5):
+        explorer.range_slider.value = (-0.5, hi)
+    explorer.parameter_sliders["b"].value = 1.3
+    layers = plot.layer_count
+    cached = explorer.image.value
+    plot._layer = None  # forget the cached pixels: the next redraw draws everything
+    explorer._render()
+    assert plot.layer_count == layers + 1
+    explorer._live_png_cache = None
+    assert explorer.image.value == cached
+
+
+def test_typed_formulas_keep_every_y_label_inside_the_picture_without_a_full_layout():
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi), backend="png")
+    plot = explorer._plot
+    layouts = plot.relayout_count
+    for text in ["1000*x", "sin(x)/100", "-25000*x^2", "x/7", "exp(x)", "0.001*x"]:
+        explorer.text.value = text
+        assert "<pre" not in explorer.message.value
+        renderer = plot.canvas.get_renderer()
+        lefts = [ax.yaxis.label.get_window_extent(renderer).x0 for ax in plot.axes.values()]
+        ticks = [t.get_window_extent(renderer).x0 for ax in plot.axes.values()
+                 for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+        assert min(lefts + ticks) >= 0, text  # nothing cut off at the left edge
+        assert min(lefts) < 10 + plotting.MARGIN_SLACK, text  # and no wide empty margin
+    assert plot.relayout_count == layouts  # the same panels and legends: margins moved only
+    explorer.order_toggles[2].value = True  # a new legend entry: a full layout
+    assert plot.relayout_count == layouts + 1

@@ -51,11 +51,13 @@ from ..show.markup import error_html, math_html, note_html
 from .live_plot import MAX_PARAMETERS, LivePlot, figure_styles, panel_boxes
 from .plotting import (
     ORDER_LATEX,
+    PLAIN_NAMES,
     PLOT_LIMIT,
     FunctionFigure,
     as_expression,
     evaluate_curves,
     robust_limits,
+    settled_limits,
     undefined_regions,
 )
 
@@ -137,7 +139,6 @@ class Explorer(widgets.VBox):
         for artist in self._plot.dynamic:
             artist.set_animated(backend != "ipympl")  # drawn over a background, by blit or browser
         self._background = None
-        self._legend_pixels: list | None = None
         self._quiet = False
         self._limits: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._asked_limits: tuple[tuple[float, float], tuple[float, float]] | None = None
@@ -338,9 +339,8 @@ class Explorer(widgets.VBox):
     def _render_live(self) -> None:
         """A new background for the browser: the figure without its moving artists."""
         plot, live = self._plot, self.live
-        plot.canvas.draw()  # the moving artists are animated: not drawn here
+        plot.draw_static()  # the moving artists are animated: not drawn here
         self._background = plot.canvas.copy_from_bbox(self.figure.bbox)
-        self._legend_pixels = None  # the legends are in the background
         self._live_png_cache = None
         lo, hi = self.x_range
         width, height = plot.canvas.get_width_height()
@@ -438,27 +438,27 @@ class Explorer(widgets.VBox):
         self._set_tangent(params)
         f_limits = robust_limits(*[self._values[k] for k in orders if k == 0])
         d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])
-        if full or self._limits is None:
-            self._limits = self._asked_limits or (f_limits, d_limits)
-            self._asked_limits = None
-            if relayout:  # a new formula or new orders: new legend and margins
-                plot.orders = orders
-                plot.set_labels({k: self.expression.derivative(k).to_latex() for k in orders})
-                plot.set_limits((lo, hi), *self._limits)
-                plot.relayout()
-        elif self.live_active:  # the browser draws; it asks for new axes when it needs them
+        if self._asked_limits is not None:  # the browser's choice (with headroom already)
+            self._limits, self._asked_limits = self._asked_limits, None
+        elif relayout or self._limits is None:  # a new formula or new orders: fit the curves
+            self._limits = (f_limits, d_limits)
+        elif full or not self.live_active:
+            # an x-range move, or a parameter redrawn here: the axes stay while the curves
+            # fit them, and are refitted with headroom when they do not (see settled_limits)
+            settled = (settled_limits(self._limits[0], f_limits),
+                       settled_limits(self._limits[1], d_limits))
+            full = full or settled != self._limits
+            self._limits = settled
+        else:  # the browser draws; it asks for new axes when it needs them
             self._live_png_cache = None
-        else:  # a slider move: keep the axes, let them only grow
-            grown = tuple(
-                (min(old[0], new[0]), max(old[1], new[1]))
-                for old, new in zip(self._limits, (f_limits, d_limits))
-            )
-            full = grown != self._limits
-            self._limits = grown
+        if relayout:
+            plot.orders = orders
+            plot.set_labels({k: PLAIN_NAMES[k] for k in orders})  # plain names: no formulas
         plot.set_limits((lo, hi), *self._limits)
         plot.axes["f"].set_visible(0 in orders)
         if full:
-            self._render(legends=relayout)
+            plot.fit_layout()
+            self._render()
         elif not self.live_active:
             self._blit()
 
@@ -489,13 +489,11 @@ class Explorer(widgets.VBox):
         f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **params)
         self._plot.set_tangent(x0, float(f0), float(d0), self.x_range)
 
-    def _render(self, legends: bool = False) -> None:
-        """Full redraw: axes and ticks change; cache the background for blitting.
-
-        Legends change only with the formula or the orders (``legends=True``). They
-        are drawn once, opaque, and their pixels are pasted on top of the curves in
-        every later redraw: cheaper than drawing them, and curves stay behind them.
-        """
+    def _render(self) -> None:
+        """Full redraw: the axes changed. Draws what does not move (reusing the parts that
+        did not change, see :meth:`FunctionFigure.draw_static`), keeps it as the background
+        for blitting, and draws the moving lines over it. The legends sit above the panels,
+        where no curve reaches, so they belong to the background."""
         self.render_count += 1
         if self.live_active:
             self._render_live()
@@ -503,19 +501,8 @@ class Explorer(widgets.VBox):
         if self.backend == "ipympl":
             self.figure.canvas.draw_idle()
             return
-        canvas = self._plot.canvas
-        shown = [lg for lg in self._plot.legends() if lg.get_visible()]
-        if legends or self._legend_pixels is None:
-            canvas.draw()
-            self._legend_pixels = [
-                canvas.copy_from_bbox(lg.get_window_extent().expanded(1.02, 1.05)) for lg in shown
-            ]
-        for legend in shown:
-            legend.set_visible(False)
-        canvas.draw()  # neither the moving lines (animated) nor the legends
-        for legend in shown:
-            legend.set_visible(True)
-        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._plot.draw_static()
+        self._background = self._plot.canvas.copy_from_bbox(self.figure.bbox)
         self._draw_dynamic()
         self.image.value = self._plot.png()
 
@@ -533,8 +520,6 @@ class Explorer(widgets.VBox):
         for artist in self._plot.dynamic:
             if artist.get_visible() and artist.axes.get_visible():
                 artist.axes.draw_artist(artist)
-        for pixels in self._legend_pixels or ():
-            self._plot.canvas.restore_region(pixels)
 
     def _ipympl_canvas(self) -> Any:
         try:

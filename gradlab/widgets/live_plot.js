@@ -10,7 +10,7 @@
 // explorer's sliders reach them through jslink, in the browser, with no kernel.
 
 const PLOT_LIMIT = 1e100;
-const HEADROOM = 0.25; // a rescale leaves this much of the span free on each side
+const HEADROOM = 0.5; // a rescale leaves this much of the span free on each side (plotting.HEADROOM)
 const SHRINK_BELOW = 0.25; // axes shrink when the curves use less than this of them
 const REQUEST_EVERY_MS = 250; // at most one rescale request in this time
 

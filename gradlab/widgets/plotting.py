@@ -22,9 +22,8 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from PIL import Image
-
 from ..show.expr import Expression, as_expression
+from .png import encode_png
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
 PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
@@ -96,6 +95,34 @@ def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+HEADROOM = 0.5
+"""When a curve leaves its axes, the new y-limits leave this much of the curves' span free
+on each side, so that a steady drag rescales a few times, not on every step (the same
+rule as the browser's, in ``live_plot.js``)."""
+SHRINK_BELOW = 0.25
+"""The axes shrink only when the curves use less than this fraction of them."""
+MARGIN_SLACK = 12.0
+"""Pixels of room to spare beside the y tick labels before the left margin shrinks."""
+
+
+def settled_limits(current: tuple[float, float] | None,
+                   fitted: tuple[float, float]) -> tuple[float, float]:
+    """y-limits for curves whose :func:`robust_limits` are ``fitted``, given the axes now.
+
+    The axes stay as they are while the curves fit inside and use at least
+    ``SHRINK_BELOW`` of them (hysteresis: a redraw that keeps its axes is cheap, and a
+    student sees the curve move, not the axes). Otherwise they are refitted with
+    ``HEADROOM`` to spare on each side.
+    """
+    lo, hi = fitted
+    if current is not None:
+        old_lo, old_hi = current
+        if old_lo <= lo and hi <= old_hi and hi - lo >= SHRINK_BELOW * (old_hi - old_lo):
+            return current
+    room = HEADROOM * (hi - lo)
+    return lo - room, hi + room
+
+
 def break_jumps(y: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     """``y`` with a gap where it jumps across a pole, such as that of ``1/(x-1)``: between
     two neighbouring points the curve changes sign by more than half the view, and on
@@ -159,6 +186,14 @@ class FunctionFigure:
         bottom.set_ylabel("derivatives")
         bottom.set_xlabel("x")
         self.orders = tuple(orders)
+        self._legend_key: tuple | None = None  # what the legends show (set_labels)
+        self._layout_key: tuple | None = None  # what the margins were fitted to (relayout)
+        self._generation = 0  # bumped whenever legends or margins change
+        self._layer: Any = None  # draw_static's cached pixels of everything but the x axes
+        self._layer_key: tuple | None = None
+        self._widest_for: tuple = (None, 0.0)  # _widest_ytick's last answer, by y-limits
+        self.layer_count = 0  # how often draw_static drew the whole figure (the rest reuse it)
+        self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
         self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
 
@@ -176,6 +211,100 @@ class FunctionFigure:
         self.figure.set_layout_engine("constrained")
         self.figure.get_layout_engine().execute(self.figure)
         self.figure.set_layout_engine("none")
+        self._layout_key = self._layout_content()
+        self._margin = (self._left_edge(), self._widest_ytick())
+        self._generation += 1
+        self.relayout_count += 1
+
+    def _layout_content(self) -> tuple:
+        """What a full layout depends on besides tick labels: the legends and the panels."""
+        return self._legend_key, tuple(ax.get_visible() for ax in self.axes.values())
+
+    def _left_edge(self) -> float:
+        """The panels' left edge, in pixels from the figure's left (both panels share it)."""
+        return self.axes["f"].get_position().x0 * self.figure.bbox.width
+
+    def _widest_ytick(self) -> float:
+        """The width in pixels of the widest y tick label of the shown panels at the current
+        limits, read off the locator, the formatter and the font (nothing is drawn)."""
+        key = tuple((ax.get_visible(), ax.get_ylim()) for ax in self.axes.values())
+        if key == self._widest_for[0]:
+            return self._widest_for[1]
+        renderer = self.canvas.get_renderer()
+        widest = 0.0
+        for ax in self.axes.values():
+            if not ax.get_visible():
+                continue
+            lo, hi = sorted(ax.get_ylim())
+            locs = [v for v in ax.yaxis.get_majorticklocs() if lo <= v <= hi]
+            font = ax.yaxis.get_major_ticks()[0].label1.get_fontproperties()
+            for text in ax.yaxis.get_major_formatter().format_ticks(locs) if locs else []:
+                width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+                widest = max(widest, width)
+        self._widest_for = (key, widest)
+        return widest
+
+    def fit_layout(self) -> bool:
+        """Keep the margins fitted to what is shown, cheaply. Call it after :meth:`set_limits`.
+
+        New legends or panels need a full :meth:`relayout` (constrained layout: tens of
+        milliseconds). New y-limits only change the width of the y tick labels, so then
+        the panels' left edge moves by as much as the widest label grew, in a few
+        microseconds, and only when it grew, or shrank by more than ``MARGIN_SLACK``
+        pixels (hysteresis: a margin a little too wide is fine, a jumping one is not).
+        Returns True if the margins moved.
+        """
+        if self._layout_key != self._layout_content():
+            self.relayout()
+            return True
+        left, widest_then = self._margin
+        widest = self._widest_ytick()
+        if widest_then - MARGIN_SLACK <= widest <= widest_then:
+            return False
+        width = self.figure.bbox.width
+        new_left = left + widest - widest_then
+        for ax in self.axes.values():
+            box = ax.get_position()
+            ax.set_position([new_left / width, box.y0, box.x1 - new_left / width, box.height])
+        self._margin = (new_left, widest)
+        self._generation += 1
+        return True
+
+    def draw_static(self) -> None:
+        """Render everything but the moving artists (which must be ``animated``) onto the
+        canvas, redrawing only what changed.
+
+        Of a full draw, the x axes (vertical grid lines, x tick labels, the x label) are
+        all that an x-range move changes. So the rest (panels, horizontal grid lines, y
+        ticks, y labels, legends) is drawn once with the x axes and the zero lines
+        hidden and kept as pixels; each call restores those pixels and draws the two x
+        axes, then the zero lines, over them. The pixels are redrawn when the y-limits,
+        the shown panels, the legends, the margins or the canvas change. Either way the
+        picture is composed in the same order, so it does not depend on what was cached.
+        """
+        canvas = self.canvas
+        legends = [ax.get_legend() for ax in self.axes.values()]
+        key = (self._generation, canvas.get_width_height(),
+               tuple((ax.get_visible(), ax.get_ylim()) for ax in self.axes.values()),
+               tuple(lg is not None and lg.get_visible() for lg in legends))
+        over = [(ax, ax.xaxis) for ax in self.axes.values()] + \
+               [(line.axes, line) for line in self.zero_lines]
+        if key != self._layer_key or self._layer is None:
+            shown = [artist.get_visible() for _, artist in over]
+            for _, artist in over:
+                artist.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                for (_, artist), visible in zip(over, shown):
+                    artist.set_visible(visible)
+            self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), key
+            self.layer_count += 1
+        else:
+            canvas.restore_region(self._layer)
+        for ax, artist in over:
+            if ax.get_visible() and artist.get_visible():
+                ax.draw_artist(artist)
 
     # -- data ------------------------------------------------------------------
     def set_curves(self, x: np.ndarray, values: dict[int, np.ndarray]) -> None:
@@ -206,7 +335,8 @@ class FunctionFigure:
             marker.set_xdata([x0, x0])
 
     def set_labels(self, latex: dict[int, str]) -> None:
-        """Legend entries with each curve's formula."""
+        """Legend entries with each curve's formula (the legends are rebuilt only when
+        what they list changed)."""
         for k, line in self.lines.items():
             text = latex.get(k)
             if text is None:
@@ -214,9 +344,17 @@ class FunctionFigure:
             else:  # plain labels draw much faster than mathtext (for live redraws)
                 line.set_label(legend_label(k, text) if self.formula_legend else f"{PLAIN_NAMES[k]}(x)")
         self.tangent.set_label("tangent at $x_0$")
-        for ax in self.axes.values():
-            handles = [h for h in ax.get_lines() if h.get_visible() and not h.get_label().startswith("_")
-                       and len(h.get_xdata())]
+        listed = {name: [h for h in ax.get_lines() if h.get_visible()
+                         and not h.get_label().startswith("_") and len(h.get_xdata())]
+                  for name, ax in self.axes.items()}
+        key = tuple((name, tuple((id(h), h.get_label()) for h in handles))
+                    for name, handles in listed.items())
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self._generation += 1
+        for name, ax in self.axes.items():
+            handles = listed[name]
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
             if handles:
@@ -249,13 +387,10 @@ class FunctionFigure:
 def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     """What an Agg canvas shows now, as PNG bytes, without re-rendering the figure.
 
-    Uses Pillow's fastest compression: this runs on every slider move.
+    This runs on every slider move, so it uses gradlab's own fast encoder
+    (:func:`gradlab.widgets.png.encode_png`), not Pillow's.
     """
-    buffer = io.BytesIO()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
-                             "raw", "RGBA", 0, 1)
-    image.convert("RGB").save(buffer, format="PNG", compress_level=1)  # opaque: no alpha to encode
-    return buffer.getvalue()
+    return encode_png(np.asarray(canvas.buffer_rgba()))
 
 
 def plot(f: Any, x_range: tuple[float, float] = (-5.0, 5.0), orders: Sequence[int] = (0, 1),
