@@ -131,7 +131,7 @@ def main() -> None:
           f"sweeps of {STEPS} steps)\n")
     table = {n: measure(n, args.repeats) for n in (400, 2000)}
     cases = [k for k in table[400] if k != "pixels"]
-    print(f"| case | n = 400 | n = 2000 |")
+    print("| case | n = 400 | n = 2000 |")
     print("|---|---|---|")
     for case in cases:
         print(f"| {case} | {table[400][case]:.1f} | {table[2000][case]:.1f} |")

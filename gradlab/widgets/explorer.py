@@ -24,9 +24,12 @@ How it stays smooth (and safe):
   change line data with ``set_data``. The picture is published as PNG bytes into
   an ``ipywidgets.Image``, which works the same in JupyterLab, Voila, JupyterLite
   and under nbval (no ``interact``, no ``Output``, no ``clear_output``, no flicker).
-* **Blitting.** While a parameter or the tangent point moves, the axes stay put
-  (y-limits only grow), so only the changed lines are drawn over a cached
-  background (``blit_count``). Moving the x range redraws everything.
+* **Blitting.** While a parameter or the tangent point moves, the axes stay put as
+  long as the curves fit them and use a quarter of them; otherwise they are refitted
+  with headroom (``plotting.settled_limits``, the page's rule too). So only the changed
+  lines are drawn over a cached background (``blit_count``). Moving the x range
+  redraws the x axes over the cached rest of the picture
+  (``FunctionFigure.draw_static``).
 * **Compile once, re-run often.** Typing a new formula parses and compiles it; a
   slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Nothing a student types can break it.** A typo shows the parser's message

@@ -22,6 +22,7 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
 from ..show.expr import Expression, as_expression
 from .png import encode_png
 
@@ -224,10 +225,14 @@ class FunctionFigure:
         """The panels' left edge, in pixels from the figure's left (both panels share it)."""
         return self.axes["f"].get_position().x0 * self.figure.bbox.width
 
+    def _y_state(self) -> tuple:
+        """Which panels are shown, and their y-limits: what the y tick labels depend on."""
+        return tuple((ax.get_visible(), ax.get_ylim()) for ax in self.axes.values())
+
     def _widest_ytick(self) -> float:
         """The width in pixels of the widest y tick label of the shown panels at the current
         limits, read off the locator, the formatter and the font (nothing is drawn)."""
-        key = tuple((ax.get_visible(), ax.get_ylim()) for ax in self.axes.values())
+        key = self._y_state()
         if key == self._widest_for[0]:
             return self._widest_for[1]
         renderer = self.canvas.get_renderer()
@@ -284,8 +289,7 @@ class FunctionFigure:
         """
         canvas = self.canvas
         legends = [ax.get_legend() for ax in self.axes.values()]
-        key = (self._generation, canvas.get_width_height(),
-               tuple((ax.get_visible(), ax.get_ylim()) for ax in self.axes.values()),
+        key = (self._generation, canvas.get_width_height(), self._y_state(),
                tuple(lg is not None and lg.get_visible() for lg in legends))
         over = [(ax, ax.xaxis) for ax in self.axes.values()] + \
                [(line.axes, line) for line in self.zero_lines]
