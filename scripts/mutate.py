@@ -232,6 +232,50 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "a nested sum's term list is copied instead of taken over: speed, not values"),
     ("gradlab/compile/plan.py", "for carry_factors in (True, False):", "False", "(True)",
      "the plain variant is only tried to save memory on large arrays; both give the same values"),
+    ("gradlab/compile/plan.py", "if last_use.get(a, -1) <= i", "last_use.get(a, -1) <= i",
+     "(last_use.get(a, -1) < i)",
+     "interpret keeps a value past its last use (to the end of the run): memory, not values"),
+    ("gradlab/compile/plan.py", "if last_use.get(a, -1) <= i", "1", "(2)",
+     "a never-used value marked as last used at step -2 instead of -1: freed just the same"),
+    ("gradlab/compile/plan.py", "counter = itertools.count(max([*slots, *plan.consts, 0]) + 1)", "1", "(2)",
+     "new slots are numbered from one higher: names of slots, not values"),
+    ("gradlab/compile/plan.py", "counter = itertools.count(max([*slots, *plan.consts, 0]) + 1)", "0", "(1)",
+     "the same numbering, from at least 2 instead of 1 in a plan with no slots yet"),
+    ("gradlab/compile/plan.py", "peak * 10 < best[0] * 9", "peak * 10 < best[0] * 9",
+     "(peak * 10 <= best[0] * 9)", "the 10% memory margin for choosing the plain variant: "
+     "both variants compute the same values (to rounding, which the tests allow the optimiser)"),
+    ("gradlab/compile/plan.py", "peak * 10 < best[0] * 9", "peak * 10", "(peak / 10)",
+     "the same margin made a 99% one: which of two correct variants runs"),
+    ("gradlab/compile/plan.py", "peak * 10 < best[0] * 9", "best[0] * 9", "(best[0] / 9)",
+     "the same margin made a 99% one the other way: which of two correct variants runs"),
+    ("gradlab/compile/plan.py", "peak * 10 < best[0] * 9", "9", "(10)",
+     "the plain variant chosen when it saves any memory at all: both variants are correct"),
+    ("gradlab/compile/plan.py", "if not peak:", "not peak", "(peak)",
+     "the plain variant is tried for small arrays (and kept only if it saves memory, which "
+     "it cannot when none are large) and not for large ones: which correct variant runs"),
+    ("gradlab/compile/plan.py", "source.splitlines(True), filename)", "True", "(False)",
+     "the plan's source lines kept for tracebacks without their line ends: what a traceback "
+     "shows, not what the plan computes"),
+    ("gradlab/compile/plan.py", "if key is not None and (key, args) in merged:", "key is not None",
+     "(key is None)", "equal keyed steps are then not merged while the plan is built but by the "
+     "merge pass every compiled plan goes through (_merge), and an unkeyed step is never stored "
+     "to be merged with: only the shape pass computes a duplicate twice, to the same values"),
+    ("gradlab/compile/plan.py", "if key is not None:", "key is not None", "(key is None)",
+     "keyed steps are then not stored for merging while the plan is built (the merge pass "
+     "merges them), and the unkeyed ones stored instead are never looked up: work, not values"),
+    ("gradlab/compile/optimize.py", "terms = sorted(groups[size], key=lambda term: term[1] < 0)",
+     "term[1] < 0", "(term[1] <= 0)",
+     "a coefficient equal to 0 is alone with 0s and -0s in its group, which compare equal and "
+     "sort the same under either key (a stable sort keeps their order); in every other group "
+     "c < 0 and c <= 0 agree"),
+    ("gradlab/compile/optimize.py", "total.constant += sign * factor * self.number(stored)",
+     "sign * factor", "(sign / factor)",
+     "a constant carries no factor other than a sign (constant steps are folded first; an "
+     "assertion that |factor| is 1 held over the optimiser's test files), and sign / ±1 is "
+     "sign * ±1"),
+    ("gradlab/compile/optimize.py", "return self.uses.get(slot, 0) == 1", "0", "(1)",
+     "every slot asked about is the input of a step, which run() counted, so the default is "
+     "never used (an assertion held over the optimiser's test files)"),
     ("gradlab/show/check.py", "np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)", "-1.0", "(1.0)",
      "a failing point's ratio is above 1 (or inf), so points marked 1.0 never win the argmax"),
     ("gradlab/core/control_flow.py", "MAX_ITERATIONS = 100_000", "100_000", "(100001)",

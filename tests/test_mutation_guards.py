@@ -989,3 +989,72 @@ def test_constants_folded_while_compiling_are_read_only():
     folded = [v for slot, v in plan.consts.items()  # OnesLike and 2 * ones: steps of the graph
               if isinstance(v, np.ndarray) and plan.slot_names.get(slot) is not None]
     assert len(folded) >= 2 and all(not a.flags.writeable for a in folded)
+
+
+@pytest.mark.parametrize("size", [3, 2**15 + 3], ids=["small", "large"])
+def test_broadcasting_to_an_equal_shape_still_widens_the_dtype(size):
+    """broadcast_like(t, u) has u's dtype when it is wider, even when the shapes already
+    agree: a compiled plan may skip the broadcast, never the cast."""
+    t = gl.placeholder(gl.float32, name="t")
+    u = gl.placeholder(gl.float64, name="u")
+    out = core_ops.broadcast_like(t, u)
+    feeds = {t: np.full(size, 0.1, np.float32), u: np.zeros(size)}
+    with gl.Session() as session:
+        for _ in range(3):  # the interpreted first run, then the specialised plan
+            got = session.run(out, feeds)
+            assert got.dtype == np.float64 and got.shape == (size,)
+            np.testing.assert_array_equal(got, np.float64(np.float32(0.1)))
+
+
+FACTORED_SUMS = [  # products sharing a factor, whose other factor is a scaled sum with a constant
+    lambda u, v, w: u * (2.0 * (v + 3.0)) + u * w,
+    lambda u, v, w: u * ((v - 1.5) * 4.0) - u * w,
+    lambda u, v, w: u * (-(v + 0.25)) + w * u,
+    lambda u, v, w: (0.5 * (v + w + 2.0)) * u + u * v,
+    lambda u, v, w: u * (3.0 * (2.0 * (v + 1.0) + w)) + u * (w - 7.0),
+    lambda u, v, w: u * (2.0 * v + 2.0 * w + 6.0) + u * v,  # the sum carries its factor 2
+    lambda u, v, w: u * (-3.0 * v - 3.0 * w + 1.5) - w * u,
+    lambda u, v, w: (0.5 * v + 0.5 * w - 4.0) * u + (v - w) * u,
+]
+
+
+@pytest.mark.parametrize("index", range(len(FACTORED_SUMS)))
+def test_the_distributive_law_keeps_each_sums_constant_and_scale(index):
+    """p·(k·(q + c)) + p·s is computed as p·(k·q + k·c + s): the constant of a sum taken
+    apart must be scaled like its terms."""
+    build = FACTORED_SUMS[index]
+    rng = np.random.default_rng(index)
+    values = [rng.uniform(-2, 2, 6) for _ in range(3)]
+    names = [gl.placeholder(name=n) for n in "uvw"]
+    out = build(*names)
+    with gl.Session() as session:
+        for _ in range(3):  # the interpreted first run, then the compiled plan
+            got = session.run(out, dict(zip(names, values)))
+            np.testing.assert_allclose(got, build(*values), rtol=1e-12, atol=1e-12)
+
+
+def test_a_run_that_falls_back_to_the_interpreter_still_copies_fetched_feeds_and_constants():
+    """When the compiled function raises, the plan re-runs step by step (so that the error
+    can name its node). If that run succeeds, its fetched feeds and constants must be the
+    caller's own copies too."""
+    calls = []
+
+    def fails_on_its_second_call(v):
+        calls.append(v)
+        if len(calls) == 2:  # the first call is the shape pass, the second the compiled run
+            raise FloatingPointError("a one-off failure")
+        return v + 1.0
+
+    flaky = gl.register_op("FailsOnceGuard", fails_on_its_second_call)
+    x = gl.placeholder(name="x")
+    c = gl.constant(np.array([1.0, 2.0, 3.0]))
+    values = np.array([4.0, 5.0, 6.0])
+    with gl.Session() as session:
+        fetched_x, fetched_c, total = session.run([x, c, flaky(x + c)], {x: values})
+        assert len(calls) == 3  # shape pass, failed compiled run, step-by-step re-run
+        fetched_x[0] = fetched_c[0] = -100.0
+        np.testing.assert_array_equal(values, [4.0, 5.0, 6.0])
+        np.testing.assert_array_equal(total, [6.0, 8.0, 10.0])
+        again = session.run([x, c], {x: values})
+    np.testing.assert_array_equal(again[0], [4.0, 5.0, 6.0])
+    np.testing.assert_array_equal(again[1], [1.0, 2.0, 3.0])

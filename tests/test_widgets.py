@@ -347,3 +347,22 @@ def test_typed_formulas_keep_every_y_label_inside_the_picture_without_a_full_lay
     assert plot.relayout_count == layouts  # the same panels and legends: margins moved only
     explorer.order_toggles[2].value = True  # a new legend entry: a full layout
     assert plot.relayout_count == layouts + 1
+
+
+def test_pinned_x_labels_sit_where_matplotlib_would_place_them(monkeypatch):
+    """The x labels are measured once and pinned below their panels (placing them anew
+    costs a quarter of each x-axis draw). After new ranges, formulas and panels, the
+    picture must be the one matplotlib's own placement gives."""
+    def picture():
+        explorer = gl.explore("a*sin(b*x)*exp(-x/5) + x/4", backend="png")
+        explorer.range_slider.value = (-3.0, 12.0)
+        explorer.text.value = "x**3 + 100*a"
+        explorer.order_toggles[2].value = True  # a new legend row: a full layout
+        explorer.range_slider.value = (-1.0, 2.5)
+        explorer._plot.canvas.draw()
+        return np.asarray(explorer._plot.canvas.buffer_rgba()).copy()
+
+    pinned = picture()
+    monkeypatch.setattr(plotting.FunctionFigure, "_pin_x_labels", lambda self: None)
+    placed = picture()
+    np.testing.assert_array_equal(pinned, placed)

@@ -22,6 +22,7 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from ..show.expr import Expression, as_expression
 from .png import encode_png
@@ -196,6 +197,7 @@ class FunctionFigure:
         self.layer_count = 0  # how often draw_static drew the whole figure (the rest reuse it)
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
+        self._pin_x_labels()
         self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
 
     def legends(self) -> list:
@@ -216,6 +218,24 @@ class FunctionFigure:
         self._margin = (self._left_edge(), self._widest_ytick())
         self._generation += 1
         self.relayout_count += 1
+
+    def _pin_x_labels(self) -> None:
+        """Fix each x label at the distance below its panel that matplotlib chose for it.
+
+        Left to itself, matplotlib places an x label on every draw by measuring every
+        tick label of the axis: a quarter of the time an x-range move spends drawing
+        the x axes. But x tick labels are one line high whatever numbers they show, so
+        the distance never changes. It is measured once here, in points, and the label
+        then rides on the panel's own coordinates, following it through every later
+        layout and margin move.
+        """
+        renderer = self.canvas.get_renderer()
+        for ax in self.axes.values():
+            ax.xaxis.get_tightbbox(renderer)  # places the label for the current layout
+            below = (ax.bbox.y0 - ax.xaxis.label.get_position()[1]) * 72 / self.figure.dpi
+            x = ax.xaxis.label.get_position()[0]
+            ax.xaxis.set_label_coords(x, 0.0, transform=offset_copy(
+                ax.transAxes, self.figure, y=-below, units="points"))
 
     def _layout_content(self) -> tuple:
         """What a full layout depends on besides tick labels: the legends and the panels."""
