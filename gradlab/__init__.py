@@ -28,19 +28,18 @@ from .core.evaluate import evaluate
 from .core.graph import Graph, Tensor, float32, float64, get_default_graph, reset_default_graph
 from .core.ops import (abs, add, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, cast,
                        ceil, constant, cos, cosh, deg2rad, degrees, divide, equal, exp, exp2, expm1,
-                       fabs, floor, fmax, fmin, fmod, greater, greater_equal, group, hypot, identity,
-                       less, less_equal, log, log1p, log2, log10, logaddexp, logaddexp2, matmul,
+                       fabs, floor, fmax, fmin, fmod, greater, greater_equal, group, hypot,
+                       less, less_equal, log, log1p, log2, log10, logaddexp, logaddexp2,
                        maximum, minimum, mod, multiply, negative, not_equal, ones, ones_like,
-                       placeholder, pow, rad2deg, radians, reciprocal, reduce_mean, reduce_sum, relu,
+                       placeholder, pow, rad2deg, radians, reciprocal, relu,
                        remainder, reshape, rint, round, sigmoid, sign, sin, sinh, softplus, sqrt,
                        square, stop_gradient, subtract, tan, tanh, transpose, trunc, where, zeros,
                        zeros_like)
-from .core.array_ops import reduce_any, reduce_all  # noqa: F401
 from .core.ops import logical_and, logical_not, logical_or, logical_xor
 from .core.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .frontend import app, nn, numpy_api, summary, train  # noqa: F401  (numpy_api: np.sin(tensor) works)
 from .frontend.app import flags
-from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, concat, expand_dims, eye, fill,
+from .frontend.tf_ops import (add_n, argmax, argmin, clip_by_value, expand_dims, eye, fill,
                               gather, linspace, matrix_determinant, matrix_inverse, one_hot,
                               rank, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                               reduce_mean, reduce_min, reduce_prod, reduce_sum, rsqrt, shape,
