@@ -148,6 +148,15 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "1", "(2)", "the same unused fallback"),
     ("gradlab/show/expr.py", "start = self.columns[min(node.col_offset, len(self.columns) - 1)]",
      "1", "(2)", "a node starts at most at the last character, which is len(columns) - 2"),
+    ("gradlab/show/expr.py", "position = columns[min(max(offset, 0), len(columns) - 1)]",
+     "len(columns) - 1", "(len(columns) + 1)",
+     "a clamp that never binds: Python's syntax-error offset is at most the last character "
+     "(checked on 188,000 random formulas), which is len(columns) - 2"),
+    ("gradlab/show/expr.py", "columns[:] = columns[shift:] + [columns[-1]] * shift", "-1", "(1)",
+     "the padding after the shifted columns is never read: ast's columns stop at the end of "
+     "the stripped text, which the shifted list already covers"),
+    ("gradlab/show/expr.py", "columns[:] = columns[shift:] + [columns[-1]] * shift", "1", "(2)",
+     "the same unread padding"),
     ("gradlab/show/expr.py", "offset = (err.offset or 1) - 1", "1", "(2)",
      "Python always gives a syntax error's offset, so the fallback 1 is never used"),
     ("gradlab/show/expr.py", "deepest, stack = 0, [(node, 1)]", "0", "(1)",

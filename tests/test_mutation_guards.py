@@ -383,6 +383,15 @@ def test_the_parsers_limits_are_exact():
         gl.parse(longest + " ")
 
 
+
+@pytest.mark.parametrize("open_, close", [("(", ")"), ("[", "]"), ("{", "}")])
+def test_every_kind_of_bracket_counts_one_level_each_way(open_, close):
+    """The nesting limit counts (, [ and { alike, one level in and one out. Square and
+    curly brackets are refused later anyway, but for what they are, not for nesting."""
+    assert "nested brackets" not in _message(open_ * 40 + close + open_ + "x")  # 40 deep
+    assert "nested brackets" in _message(open_ * 40 + close + open_ * 2 + "x")  # 41 deep
+    assert "nested brackets" not in _message((open_ + "x" + close + "+") * 30 + "x")
+
 # -- the checks themselves --------------------------------------------------------------------
 
 def test_finite_differences_have_their_textbook_errors():
