@@ -296,11 +296,10 @@ def test_the_explorer_evaluation_agrees(node):
     assert_agree(np.concatenate(tangent[:2]), np.array(at_x0, dtype=float), "at x0")
 
 
-@pytest.mark.xfail(strict=True, reason="the plan optimiser (compile/optimize.py) writes 1 - x**2 "
-                   "as -(x**2 - 1), which is -0.0 at x = 1, so its arcsin'(1) is -inf")
 def test_the_kernel_and_the_browser_agree_at_the_edge_of_arcsin(node):
-    """The JavaScript follows the graph, 1/sqrt(1 - x**2) = +inf at x = 1, as the reference
-    evaluator does; the Session's optimised plan gives -inf there (issue to file)."""
+    """1/sqrt(1 - x**2) is +inf at x = 1 in the JavaScript, in the reference evaluator and
+    in the Session's optimised plan. (The optimiser once computed that sum as -(x**2 - 1),
+    which is -0 at x = 1, and so gave -inf.)"""
     expr = gl.parse("arcsin(x)")
     plan = javascript_plan([expr.derivative(1).tensor], [expr.x])
     x = np.array([-1.0, 0.0, 1.0])

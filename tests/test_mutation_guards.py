@@ -13,6 +13,8 @@ no test noticed), but each one checks a property, not a particular bug:
 * plans on large arrays, in float32 and on views, leave feeds and constants alone, and
   fetched arrays belong to the caller;
 * the compiled function is what runs, not a silent fallback to the interpreter;
+* a sum such as 1 - x*x that is exactly 0 keeps numpy's +0 under a division (so
+  arcsin'(1) is +inf, not -inf);
 * the checks catch a derivative that is off by 1e-4 relative and name the worst x.
 """
 
@@ -1067,3 +1069,28 @@ def test_a_run_that_falls_back_to_the_interpreter_still_copies_fetched_feeds_and
         again = session.run([x, c], {x: values})
     np.testing.assert_array_equal(again[0], [4.0, 5.0, 6.0])
     np.testing.assert_array_equal(again[1], [1.0, 2.0, 3.0])
+
+
+ZERO_SUMS = [  # (gradlab formula, numpy's, points where the sum under the division is 0)
+    (lambda x: 1 / (1 - x * x), lambda x: 1 / (1 - x * x), [-1.0, 1.0]),
+    (lambda x: 1 / (2 - 2 * x), lambda x: 1 / (2 - 2 * x), [1.0]),
+    (lambda x: 1 / (3 - x), lambda x: 1 / (3 - x), [3.0]),
+    (lambda x: 1 / gl.sqrt(1 - x**2), lambda x: 1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
+    (lambda x: gl.gradients(gl.arcsin(x), x)[0], lambda x: 1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
+    (lambda x: gl.gradients(gl.arccos(x), x)[0], lambda x: -1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
+    (lambda x: 1 / (x - 1), lambda x: 1 / (x - 1), [1.0]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(ZERO_SUMS)))
+def test_a_sum_that_is_exactly_zero_keeps_the_sign_numpy_gives_it(index):
+    """1 - x*x is +0 at x = 1, so 1/(1 - x*x) is +inf there, and arcsin'(1) = +inf. The
+    optimiser collects sums into linear combinations and carries their signs; where it
+    writes one out, it must write k - p, not -(p - k), which is -0."""
+    build, reference, points = ZERO_SUMS[index]
+    x = gl.placeholder(name="x")
+    values = np.array([*points, 0.5, -0.25])
+    out = build(x)
+    with gl.Session() as session, np.errstate(all="ignore"):
+        for _ in range(2):  # the shape pass, then the compiled plan
+            np.testing.assert_array_equal(session.run(out, {x: values}), reference(values))

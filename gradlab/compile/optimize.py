@@ -107,6 +107,8 @@ class _FactorPass:
         self.carried: dict[int, float] = {}  # computed sum's slot -> the factor it left out
         self.expandable: set[int] = set()  # computed sums whose only consumer is a product
         self.materialized: dict[tuple[int, float], int] = {}
+        self.offsets: dict[int, tuple[int, float]] = {}  # sum's slot -> (p, k): it holds p + k
+        self.differences: dict[tuple[float, int], int] = {}  # (k, p) -> slot holding k - p
         self.made_consts: dict[float, int] = {}
         self.products: dict[int, tuple[int, int]] = {}  # stored slot of an emitted a*b -> (a, b)
         self.uses: dict[int, int] = {}
@@ -132,6 +134,16 @@ class _FactorPass:
             self.sums[stored] = self.pending.pop(stored)
             self.carried[stored] = self.emit_sum(self.sums[stored], stored)
         return self.peek(slot)
+
+    def positive_zero(self, stored: int, factor: float) -> tuple[int, float]:
+        """(stored, factor) again, unless ``stored`` holds p + k and ``factor`` is negative:
+        then (slot holding -k - p, -factor). Both have the same value, but where it is 0,
+        -1 * (p + k) is -0 and -k - p is +0, as the graph's ``1 - x*x`` is. That matters
+        where a 0 meets a division: 1/(1 - x*x) is +inf at x = 1, and so is arcsin'(1)."""
+        if factor < 0 and stored in self.offsets:
+            part, k = self.offsets[stored]
+            return self.difference(-k, part, self.sums[stored].node), -factor
+        return stored, factor
 
     def number(self, slot: int) -> float | None:
         """The value of a scalar constant slot (finite and non-zero), else None."""
@@ -188,6 +200,7 @@ class _FactorPass:
 
     def scale(self, stored: int, factor: float, node: Any) -> int:
         """A slot holding ``factor * stored``."""
+        stored, factor = self.positive_zero(stored, factor)  # a Neg becomes a Sub: no new step
         if factor == 1.0:
             return stored
         if (stored, factor) not in self.materialized:
@@ -197,6 +210,13 @@ class _FactorPass:
             else:
                 self.add_step(np.multiply, "Mul", (self.const(factor), stored), target, node)
         return self.materialized[(stored, factor)]
+
+    def difference(self, k: float, part: int, node: Any) -> int:
+        """A slot holding ``k - part`` (one step, made once)."""
+        if (k, part) not in self.differences:
+            slot = self.differences[(k, part)] = self.fresh(part)
+            self.add_step(np.subtract, "Sub", (self.const(k), part), slot, node)
+        return self.differences[(k, part)]
 
     def emit_sum(self, total: _Sum, target: int, depth: int = 0) -> float:
         """Compute ``total`` into ``target``, leaving out one factor; return that factor.
@@ -258,13 +278,17 @@ class _FactorPass:
                 accumulated, carried = part, c1
             else:
                 accumulated = self.binary("Add", accumulated, self.scale(part, c1 / carried, node), node)
+        offset = None
         if constant:
+            offset = (accumulated, constant / carried)
             accumulated = self.binary("Add", accumulated, self.const(constant / carried), node)
         if len(self.out) == steps_before or self.out[-1].out != accumulated:  # one bare term
             self.add_step(np.multiply, "Mul", (self.const(carried), accumulated), target, node)
             return 1.0
         last = self.out[-1]
         self.out[-1] = type(last)(last.fn, last.args, target, last.node, last.key)
+        if offset is not None:
+            self.offsets[target] = offset
         return carried
 
     def binary(self, name: str, a: int, b: int, node: Any) -> int:
@@ -359,6 +383,8 @@ class _FactorPass:
             self.absorbed(step.out, a_slot, a, fa / (fb * cb))
         else:
             (a, fa), (b, fb) = self.split(a_slot), self.split(b_slot)
+            if name == "Div":  # a divisor's 0 keeps the sign the graph gives it
+                b, fb = self.positive_zero(b, fb)
             if name == "Div" and ca is not None:  # c / (f u) = (c / f) * (1 / u)
                 self.result(step, np.true_divide, "Div", (self.const(ca * fa / fb), b), 1.0)
             else:
