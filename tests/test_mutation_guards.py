@@ -1079,6 +1079,13 @@ ZERO_SUMS = [  # (gradlab formula, numpy's, points where the sum under the divis
     (lambda x: gl.gradients(gl.arcsin(x), x)[0], lambda x: 1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
     (lambda x: gl.gradients(gl.arccos(x), x)[0], lambda x: -1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
     (lambda x: 1 / (x - 1), lambda x: 1 / (x - 1), [1.0]),
+    # a minus the formula puts in front of a sum keeps numpy's -0 (and so its -inf)
+    (lambda x: 1 / -(x * x - 1), lambda x: 1 / -(x * x - 1), [-1.0, 1.0]),
+    (lambda x: -(x - 1), lambda x: -(x - 1), [1.0]),
+    (lambda x: -2.0 * (x * x - 1), lambda x: -2.0 * (x * x - 1), [1.0]),
+    (lambda x: -(1 - x * x), lambda x: -(1 - x * x), [1.0]),
+    (lambda x: 1 - x * x, lambda x: 1 - x * x, [-1.0, 1.0]),
+    (lambda x: gl.gradients(gl.log(-(x - 1)), x)[0], lambda x: 1 / (x - 1), [1.0]),
 ]
 
 
@@ -1086,11 +1093,14 @@ ZERO_SUMS = [  # (gradlab formula, numpy's, points where the sum under the divis
 def test_a_sum_that_is_exactly_zero_keeps_the_sign_numpy_gives_it(index):
     """1 - x*x is +0 at x = 1, so 1/(1 - x*x) is +inf there, and arcsin'(1) = +inf. The
     optimiser collects sums into linear combinations and carries their signs; where it
-    writes one out, it must write k - p, not -(p - k), which is -0."""
+    writes one out, it must write k - p, not -(p - k), which is -0, unless the formula
+    itself negates the sum."""
     build, reference, points = ZERO_SUMS[index]
     x = gl.placeholder(name="x")
     values = np.array([*points, 0.5, -0.25])
     out = build(x)
     with gl.Session() as session, np.errstate(all="ignore"):
         for _ in range(2):  # the shape pass, then the compiled plan
-            np.testing.assert_array_equal(session.run(out, {x: values}), reference(values))
+            got, expected = session.run(out, {x: values}), reference(values)
+            np.testing.assert_array_equal(got, expected)
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))  # +0 or -0

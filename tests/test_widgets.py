@@ -363,6 +363,34 @@ def test_pinned_x_labels_sit_where_matplotlib_would_place_them(monkeypatch):
         return np.asarray(explorer._plot.canvas.buffer_rgba()).copy()
 
     pinned = picture()
-    monkeypatch.setattr(plotting.FunctionFigure, "_pin_x_labels", lambda self: None)
+    monkeypatch.setattr(plotting.FunctionFigure, "pin_x_labels", lambda self: None)
     placed = picture()
     np.testing.assert_array_equal(pinned, placed)
+
+
+@pytest.mark.parametrize("dpi", [72, 150])
+def test_pinned_x_labels_follow_the_dpi_and_a_new_size(dpi):
+    def picture(pin):
+        plot = plotting.FunctionFigure(orders=(0, 1), dpi=dpi)
+        if pin:
+            plot.pin_x_labels()
+        x = np.linspace(-2, 2, 50)
+        plot.set_curves(x, {0: x**3, 1: 3 * x**2})
+        plot.set_limits((-2.0, 2.0), (-9.0, 9.0), (-1.0, 13.0))
+        plot.figure.set_size_inches(6.5, 4.5)
+        plot.relayout()
+        plot.canvas.draw()
+        return np.asarray(plot.canvas.buffer_rgba()).copy()
+
+    np.testing.assert_array_equal(picture(True), picture(False))
+
+
+def test_a_figure_from_plot_keeps_its_x_label_clear_of_larger_tick_labels():
+    figure = gl.plot("sin(x)")
+    bottom = figure.axes[-1]
+    bottom.tick_params(labelsize=20)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    label = bottom.xaxis.label.get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in bottom.get_xticklabels() if t.get_text()]
+    assert label.y1 <= min(t.y0 for t in ticks) + 0.5

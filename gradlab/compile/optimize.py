@@ -107,7 +107,7 @@ class _FactorPass:
         self.carried: dict[int, float] = {}  # computed sum's slot -> the factor it left out
         self.expandable: set[int] = set()  # computed sums whose only consumer is a product
         self.materialized: dict[tuple[int, float], int] = {}
-        self.offsets: dict[int, tuple[int, float]] = {}  # sum's slot -> (p, k): it holds p + k
+        self.offsets: dict[int, tuple[int, float, Any]] = {}  # sum's slot -> (p, k, node): p + k
         self.differences: dict[tuple[float, int], int] = {}  # (k, p) -> slot holding k - p
         self.made_consts: dict[float, int] = {}
         self.products: dict[int, tuple[int, int]] = {}  # stored slot of an emitted a*b -> (a, b)
@@ -136,13 +136,15 @@ class _FactorPass:
         return self.peek(slot)
 
     def positive_zero(self, stored: int, factor: float) -> tuple[int, float]:
-        """(stored, factor) again, unless ``stored`` holds p + k and ``factor`` is negative:
-        then (slot holding -k - p, -factor). Both have the same value, but where it is 0,
-        -1 * (p + k) is -0 and -k - p is +0, as the graph's ``1 - x*x`` is. That matters
-        where a 0 meets a division: 1/(1 - x*x) is +inf at x = 1, and so is arcsin'(1)."""
-        if factor < 0 and stored in self.offsets:
-            part, k = self.offsets[stored]
-            return self.difference(-k, part, self.sums[stored].node), -factor
+        """(stored, factor) again, unless ``stored`` holds p + k for a sum the optimiser
+        turned round (the graph's ``1 - x*x`` kept as ``x*x - 1`` with the factor -1):
+        then (a slot holding -k - p, -factor). Both have the same value, but where it is
+        0, -(p + k) is -0 and -k - p is +0, as the graph's sum is. That matters where a 0
+        meets a division: 1/(1 - x*x) is +inf at x = 1, and so is arcsin'(1). A minus
+        the graph itself puts in front of a sum, as in -(x*x - 1), keeps its -0."""
+        if stored in self.offsets and self.carried.get(stored, 1.0) < 0:
+            part, k, node = self.offsets[stored]
+            return self.difference(-k, part, node), -factor
         return stored, factor
 
     def number(self, slot: int) -> float | None:
@@ -280,7 +282,7 @@ class _FactorPass:
                 accumulated = self.binary("Add", accumulated, self.scale(part, c1 / carried, node), node)
         offset = None
         if constant:
-            offset = (accumulated, constant / carried)
+            offset = (accumulated, constant / carried, node)
             accumulated = self.binary("Add", accumulated, self.const(constant / carried), node)
         if len(self.out) == steps_before or self.out[-1].out != accumulated:  # one bare term
             self.add_step(np.multiply, "Mul", (self.const(carried), accumulated), target, node)

@@ -197,7 +197,6 @@ class FunctionFigure:
         self.layer_count = 0  # how often draw_static drew the whole figure (the rest reuse it)
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
-        self._pin_x_labels()
         self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
 
     def legends(self) -> list:
@@ -219,7 +218,7 @@ class FunctionFigure:
         self._generation += 1
         self.relayout_count += 1
 
-    def _pin_x_labels(self) -> None:
+    def pin_x_labels(self) -> None:
         """Fix each x label at the distance below its panel that matplotlib chose for it.
 
         Left to itself, matplotlib places an x label on every draw by measuring every
@@ -227,7 +226,8 @@ class FunctionFigure:
         the x axes. But x tick labels are one line high whatever numbers they show, so
         the distance never changes. It is measured once here, in points, and the label
         then rides on the panel's own coordinates, following it through every later
-        layout and margin move.
+        layout and margin move. The explorer pins its labels; :func:`plot` does not,
+        since a figure it returns may get larger tick labels (``tick_params``) later.
         """
         renderer = self.canvas.get_renderer()
         for ax in self.axes.values():
