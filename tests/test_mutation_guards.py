@@ -1079,6 +1079,8 @@ ZERO_SUMS = [  # (gradlab formula, numpy's, points where the sum under the divis
     (lambda x: gl.gradients(gl.arcsin(x), x)[0], lambda x: 1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
     (lambda x: gl.gradients(gl.arccos(x), x)[0], lambda x: -1 / np.sqrt(1 - x**2), [-1.0, 1.0]),
     (lambda x: 1 / (x - 1), lambda x: 1 / (x - 1), [1.0]),
+    (lambda x: 1 / (0.5 * x - 0.5), lambda x: 1 / (0.5 * x - 0.5), [1.0]),  # carries 0.5
+    (lambda x: 1 / (0.5 - 0.25 * x), lambda x: 1 / (0.5 - 0.25 * x), [2.0]),  # carries -0.25
     # a minus the formula puts in front of a sum keeps numpy's -0 (and so its -inf)
     (lambda x: 1 / -(x * x - 1), lambda x: 1 / -(x * x - 1), [-1.0, 1.0]),
     (lambda x: -(x - 1), lambda x: -(x - 1), [1.0]),
