@@ -584,6 +584,13 @@ def _run_tests(copy: Path, order: list[str], timeout: float) -> str:
     return "killed" if result.returncode == 1 else f"error {result.returncode}"
 
 
+def _counts_as_equivalent(m: dict) -> bool:
+    """A mutant that survived, or timed out, and is listed in EQUIVALENT. (An equivalent
+    mutant runs every test it reaches, and on a loaded machine that can outlast the
+    timeout: a timeout of a listed mutant is not a kill.)"""
+    return m["outcome"] in ("survived", "timeout") and _equivalent(m)
+
+
 def _identity(m: dict) -> tuple:
     """What names a mutant across runs (line numbers move when code above it changes)."""
     return m["path"], m["context"], m["original"], m["replacement"]
@@ -600,8 +607,10 @@ def print_table(results: list[dict]) -> None:
             killed = len(mine) - equivalent - survived
             score = 100 * killed / max(1, killed + survived)
             print(f"| {area} | {killed} | {equivalent} | {survived} | {score:.1f}% |")
+    timeouts = sum(m["outcome"] == "timeout" for m in results)
     print("\nThe score is killed / (killed + survived); equivalent mutants (listed in EQUIVALENT,"
-          "\nwith the reason) cannot change any result.")
+          "\nwith the reason) cannot change any result."
+          + (f" {timeouts} of the killed timed out (an endless loop, say)." if timeouts else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -627,9 +636,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="run every test file for every mutant (no coverage-based choice)")
     args = parser.parse_args(argv)
     if args.table:
-        saved = [m for path in args.table for m in json.loads(Path(path).read_text())]
+        joined: dict[tuple, dict] = {}  # a later file's result for the same mutant wins
+        for path in args.table:
+            for m in json.loads(Path(path).read_text()):
+                joined[_identity(m)] = m
+        lines = {path: {line.strip() for line in (ROOT / path).read_text().splitlines()}
+                 for path in {m["path"] for m in joined.values()}}
+        saved = [m for m in joined.values() if m["context"].strip() in lines[m["path"]]]
+        if len(saved) < len(joined):
+            print(f"({len(joined) - len(saved)} mutants left out: their line is no longer in the code)\n")
         for m in saved:
-            if m["outcome"] == "survived" and _equivalent(m):
+            if _counts_as_equivalent(m):
                 m["outcome"] = "equivalent"
         print_table(saved)
         for m in saved:
@@ -704,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
             if done % 10 == 0 and not earlier_run:  # saved as it goes: a run stopped early
                 # keeps its results (an --update writes the merged run at the end only)
                 out.write_text(json.dumps([asdict(m) for m in mutants[:done]], indent=1))
-            if mutant.outcome == "survived" and _equivalent(asdict(mutant)):
+            if _counts_as_equivalent(asdict(mutant)):
                 mutant.outcome = "equivalent"
             if mutant.outcome == "survived":
                 print(_survivor_line(asdict(mutant)), flush=True)
