@@ -282,6 +282,13 @@ EQUIVALENT = [  # (file, text of the line, original, replacement, why no result 
      "a constant carries no factor other than a sign (constant steps are folded first; an "
      "assertion that |factor| is 1 held over the optimiser's test files), and sign / ±1 is "
      "sign * ±1"),
+    ("gradlab/compile/optimize.py", "if stored in self.offsets and self.carried.get(stored, 1.0) < 0:",
+     "self.carried.get(stored, 1.0) < 0", "(self.carried.get(stored, 1.0) <= 0)",
+     "a sum's carried factor is the coefficient of one of its terms, never 0: coefficients "
+     "are products of the non-zero constants the simplifier left, and it folds constant "
+     "products first (an assertion that no coefficient is 0 held over the optimiser's tests)"),
+    ("gradlab/compile/optimize.py", "if stored in self.offsets and self.carried.get(stored, 1.0) < 0:",
+     "1.0", "(2.0)", "the default is only compared with 0, and 2.0 is no more below 0 than 1.0"),
     ("gradlab/compile/optimize.py", "return self.uses.get(slot, 0) == 1", "0", "(1)",
      "every slot asked about is the input of a step, which run() counted, so the default is "
      "never used (an assertion held over the optimiser's test files)"),
