@@ -87,6 +87,49 @@ def test_kernel_moves_still_send_a_new_frame(explorer):
     assert explorer.render_count == renders + 3
 
 
+def test_a_new_formula_that_fits_the_axes_keeps_them_and_sends_no_new_background():
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi))
+    plot, live = explorer._plot, explorer.live
+    encoded = []
+    plot_png = plot.png
+    plot.png = lambda: encoded.append(1) or plot_png()
+    limits = [ax.get_ylim() for ax in plot.axes.values()]
+    layers, version, background = plot.layer_count, live.version, live.background
+    explorer.text.value = "0.8*sin(x)"  # f and f' fit, and fill more than half the axes
+    assert [ax.get_ylim() for ax in plot.axes.values()] == limits
+    assert plot.layer_count == layers and encoded == [] and live.background is background
+    assert live.version == version + 1 and "0.8" in live.source  # the page gets the new plan
+    kept = explorer.image.value  # the full picture, composed on the kept background
+    plot._layer = None  # forget every cached pixel: the next redraw draws everything
+    explorer._render()
+    assert plot.layer_count == layers + 1
+    explorer._live_png_cache = None
+    assert explorer.image.value == kept
+
+
+@pytest.mark.parametrize("formula", ["3*sin(x)", "0.3*sin(x)", "sin(x) + 0.5"])
+def test_a_new_formula_that_leaves_or_hardly_fills_the_axes_is_fitted_afresh(formula):
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi))
+    old_f = explorer._plot.axes["f"].get_ylim()
+    explorer.text.value = formula
+    fresh = gl.explore(formula, x_range=(0, 2 * np.pi))  # what a first picture fits
+    assert explorer._plot.axes["f"].get_ylim() == fresh._plot.axes["f"].get_ylim() != old_f
+    x, f = explorer._plot.lines[0].get_data()
+    low, high = explorer._plot.axes["f"].get_ylim()
+    assert low < np.min(f) and np.max(f) < high and np.ptp(f) > 0.5 * (high - low)
+
+
+def test_a_new_formula_keeps_one_panel_and_refits_the_other():
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi))
+    f_limits, d_limits = (ax.get_ylim() for ax in explorer._plot.axes.values())
+    explorer.text.value = "0.9*sin(x) + 0.05*sin(8*x)"  # f stays inside; f' reaches 1.3
+    assert explorer._plot.axes["f"].get_ylim() == f_limits
+    assert explorer._plot.axes["d"].get_ylim() != d_limits
+    _, d = explorer._plot.lines[1].get_data()
+    low, high = explorer._plot.axes["d"].get_ylim()
+    assert low < np.min(d) and np.max(d) < high
+
+
 def test_sliders_reach_the_canvas_through_links_in_the_browser(explorer):
     def links():
         return {(link.source[0].description, link.target[1]) for link in explorer._parameter_links}

@@ -58,7 +58,9 @@ from .plotting import (
     PLOT_LIMIT,
     FunctionFigure,
     as_expression,
+    curve_extent,
     evaluate_curves,
+    kept_limits,
     robust_limits,
     settled_limits,
     undefined_regions,
@@ -97,6 +99,9 @@ def _set_bounds(slider: Any, lo: float, hi: float) -> None:
     slider.step = (hi - lo) / 400
 
 
+FORMULA_FILL = 0.5
+"""A new formula (or a new choice of curves) keeps a panel's y-limits when its curves fit
+inside and span at least this fraction of them; otherwise the panel is fitted afresh."""
 MAX_X = 1e100  # |x| beyond this: the spacing of floats is too coarse for a plot
 MAX_POINTS = 100_000
 
@@ -147,6 +152,7 @@ class Explorer(widgets.VBox):
         self._limits: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._asked_limits: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._live_png_cache: bytes | None = None
+        self._sent_background: tuple | None = None  # FunctionFigure.static_key of live.background
         self.live_fallback: str | None = None  # why the kernel redraws, in live mode
         self._links: list = []
         self._parameter_links: list = []
@@ -350,7 +356,9 @@ class Explorer(widgets.VBox):
         width, height = plot.canvas.get_width_height()
         params = self.params
         with live.hold_sync():
-            live.background = plot.png()
+            if plot.static_key != self._sent_background:  # else the page has this one
+                live.background = plot.png()
+                self._sent_background = plot.static_key
             live.width, live.height = width, height
             live.panels = panel_boxes(plot, (lo, hi))
             live.source = self._live_source
@@ -444,8 +452,15 @@ class Explorer(widgets.VBox):
         d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])
         if self._asked_limits is not None:  # the browser's choice (with headroom already)
             self._limits, self._asked_limits = self._asked_limits, None
-        elif relayout or self._limits is None:  # a new formula or new orders: fit the curves
+        elif self._limits is None:  # the first picture: fit the curves
             self._limits = (f_limits, d_limits)
+        elif relayout:  # a new formula or new orders: a panel keeps its axes only if the new
+            # curves fit them and fill half of them (comparable, and cheap: nothing to redraw)
+            extents = (curve_extent(*[self._values[k] for k in orders if k == 0]),
+                       curve_extent(*[self._values[k] for k in orders if k > 0]))
+            self._limits = tuple(
+                old if extent is not None and kept_limits(old, extent, FORMULA_FILL) else fitted
+                for old, extent, fitted in zip(self._limits, extents, (f_limits, d_limits)))
         elif full or not self.live_active:
             # an x-range move, or a parameter redrawn here: the axes stay while the curves
             # fit them, and are refitted with headroom when they do not (see settled_limits)

@@ -80,12 +80,14 @@ PLOT_LIMIT = 1e100
 numbers near 1e308 would overflow), so ``1e12**25*sin(x)`` still gets usable axes."""
 
 
-def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
-    """y-limits that show the curves, ignoring nan/inf and the spikes near a pole."""
+def curve_extent(*arrays: np.ndarray) -> tuple[float, float] | None:
+    """The y span the curves need: their lowest and highest values, ignoring nan/inf and
+    the spikes near a pole (a flat curve gets a band around its value); None if there
+    is nothing to draw."""
     values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(1)
     values = values[np.abs(values) < PLOT_LIMIT]  # also drops nan and inf
     if values.size == 0:
-        return -1.0, 1.0
+        return None
     lo, hi = float(values.min()), float(values.max())
     p_lo, p_hi = np.percentile(values, [2, 98])
     if hi - lo > 20 * max(p_hi - p_lo, 1e-12):  # a pole: keep the body of the curve in view
@@ -93,6 +95,15 @@ def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
     if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):  # flat: a band around the value
         pad = max(1.0, 0.1 * max(abs(lo), abs(hi)))
         lo, hi = lo - pad, hi + pad
+    return lo, hi
+
+
+def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
+    """y-limits that show the curves (:func:`curve_extent`) with 8% to spare on each side."""
+    extent = curve_extent(*arrays)
+    if extent is None:
+        return -1.0, 1.0
+    lo, hi = extent
     pad = 0.08 * (hi - lo)
     return lo - pad, hi + pad
 
@@ -107,6 +118,13 @@ MARGIN_SLACK = 12.0
 """Pixels of room to spare beside the y tick labels before the left margin shrinks."""
 
 
+def kept_limits(current: tuple[float, float], span: tuple[float, float], fill: float) -> bool:
+    """Whether axes with y-limits ``current`` can stay for curves spanning ``span``: the
+    span lies inside them and covers at least the fraction ``fill`` of them."""
+    (old_lo, old_hi), (lo, hi) = current, span
+    return old_lo <= lo and hi <= old_hi and hi - lo >= fill * (old_hi - old_lo)
+
+
 def settled_limits(current: tuple[float, float] | None,
                    fitted: tuple[float, float]) -> tuple[float, float]:
     """y-limits for curves whose :func:`robust_limits` are ``fitted``, given the axes now.
@@ -117,10 +135,8 @@ def settled_limits(current: tuple[float, float] | None,
     ``HEADROOM`` to spare on each side.
     """
     lo, hi = fitted
-    if current is not None:
-        old_lo, old_hi = current
-        if old_lo <= lo and hi <= old_hi and hi - lo >= SHRINK_BELOW * (old_hi - old_lo):
-            return current
+    if current is not None and kept_limits(current, fitted, SHRINK_BELOW):
+        return current
     room = HEADROOM * (hi - lo)
     return lo - room, hi + room
 
@@ -194,6 +210,9 @@ class FunctionFigure:
         self._layer: Any = None  # draw_static's cached pixels of everything but the x axes
         self._layer_key: tuple | None = None
         self._widest_for: tuple = (None, 0.0)  # _widest_ytick's last answer, by y-limits
+        self._text_widths: dict[tuple, float] = {}  # (tick label, font) -> width in pixels
+        self._static: Any = None  # draw_static's last whole picture, and what it showed
+        self._static_key: tuple | None = None
         self.layer_count = 0  # how often draw_static drew the whole figure (the rest reuse it)
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
@@ -264,8 +283,13 @@ class FunctionFigure:
             locs = [v for v in ax.yaxis.get_majorticklocs() if lo <= v <= hi]
             font = ax.yaxis.get_major_ticks()[0].label1.get_fontproperties()
             for text in ax.yaxis.get_major_formatter().format_ticks(locs) if locs else []:
-                width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
-                widest = max(widest, width)
+                # a label's width depends on its text and font only: measured once
+                # (laying out text is slow, and labels such as "0.5" come back often)
+                key = (text, hash(font), self.figure.dpi)
+                if key not in self._text_widths:
+                    width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+                    self._text_widths[key] = width
+                widest = max(widest, self._text_widths[key])
         self._widest_for = (key, widest)
         return widest
 
@@ -306,6 +330,8 @@ class FunctionFigure:
         axes, then the zero lines, over them. The pixels are redrawn when the y-limits,
         the shown panels, the legends, the margins or the canvas change. Either way the
         picture is composed in the same order, so it does not depend on what was cached.
+        The composed picture is kept as well: when nothing it shows changed since the last
+        call (a new formula whose curves fit the axes it has), it is put back as it was.
         """
         canvas = self.canvas
         legends = [ax.get_legend() for ax in self.axes.values()]
@@ -313,6 +339,10 @@ class FunctionFigure:
                tuple(lg is not None and lg.get_visible() for lg in legends))
         over = [(ax, ax.xaxis) for ax in self.axes.values()] + \
                [(line.axes, line) for line in self.zero_lines]
+        shown_key = (key, self.axes["f"].get_xlim(), tuple(artist.get_visible() for _, artist in over))
+        if shown_key == self._static_key and self._layer is not None:
+            canvas.restore_region(self._static)  # a new formula that kept its axes, say
+            return
         if key != self._layer_key or self._layer is None:
             shown = [artist.get_visible() for _, artist in over]
             for _, artist in over:
@@ -329,6 +359,12 @@ class FunctionFigure:
         for ax, artist in over:
             if ax.get_visible() and artist.get_visible():
                 ax.draw_artist(artist)
+        self._static, self._static_key = canvas.copy_from_bbox(self.figure.bbox), shown_key
+
+    @property
+    def static_key(self) -> tuple | None:
+        """What the last :meth:`draw_static` showed: equal keys, the same pixels."""
+        return self._static_key
 
     # -- data ------------------------------------------------------------------
     def set_curves(self, x: np.ndarray, values: dict[int, np.ndarray]) -> None:

@@ -10,12 +10,21 @@ Pillow chooses a filter for each row and converts the picture first; for a 680 x
 plot that took 14 ms on our 2 GHz test machine, against 5 ms here: filter 0 (rows stored
 as they are) and zlib's fastest level. Plots are large flat areas, so the file is no
 bigger (about 44 kB against Pillow's 46 kB for the same pixels).
+
+Deflating is most of what is left, so a large picture is deflated in two halves at once,
+on two threads (zlib lets go of Python's lock while it works), the way ``pigz`` does it:
+the first half ends in a "sync flush" (an empty stored block that ends on a whole byte
+and is not the last block), so the second half's deflate blocks can simply follow it in
+one zlib stream (RFC 1950 and 1951). The second half cannot refer back into the first,
+which costs a few bytes; the 680 x 420 plot deflates in 2.3 ms instead of 3.4 ms.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -43,4 +52,31 @@ def encode_png(pixels: np.ndarray, level: int = 1) -> bytes:
     rows[:, 1:] = pixels.reshape(height, width * channels)
     header = struct.pack(">IIBBBBB", width, height, 8, COLOR_TYPES[channels], 0, 0, 0)
     return (SIGNATURE + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", deflate(rows.tobytes(), level)) + _chunk(b"IEND", b""))
+
+
+PARALLEL_BYTES = 256 * 1024  # below this, starting a second thread costs more than it saves
+_helper: ThreadPoolExecutor | None = None
+
+
+def _raw_deflate(data: bytes, level: int, last: bool) -> bytes:
+    """Deflate blocks with no zlib header or checksum; unless ``last``, they end in a sync
+    flush, so that more blocks may follow."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # -15: raw deflate, 32 kB window
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def deflate(data: bytes, level: int = 1) -> bytes:
+    """A zlib stream of ``data``, as ``zlib.compress`` makes one (``zlib.decompress`` reads
+    it back); large data is deflated in two halves on two threads."""
+    global _helper
+    if len(data) < PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
+        return zlib.compress(data, level)
+    if _helper is None:
+        _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gradlab-png")
+    half = len(data) // 2
+    second = _helper.submit(_raw_deflate, data[half:], level, True)
+    first = _raw_deflate(data[:half], level, False)
+    checksum = zlib.adler32(data)  # of all the data, while the helper finishes its half
+    # 0x78 0x01: deflate with a 32 kB window, "fastest" level, and the header check bits
+    return b"\x78\x01" + first + second.result() + struct.pack(">I", checksum)
