@@ -142,7 +142,8 @@ class Explorer(widgets.VBox):
         self.render_count = 0  # full redraws (new axes)
         self.blit_count = 0  # fast redraws of the changed lines only
         self.png_count = 0  # full pictures encoded on demand in live mode (image.value)
-        self._plot = FunctionFigure(orders=tuple(range(4)), figsize=figsize, formula_legend=False)
+        self._plot = FunctionFigure(orders=tuple(range(4)), figsize=figsize, formula_legend=False,
+                                    stamp_text=True)  # labels come back: each is drawn once
         self._plot.pin_x_labels()  # x-range moves then draw the x axes a quarter faster
         self.figure = self._plot.figure
         for artist in self._plot.dynamic:

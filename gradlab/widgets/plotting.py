@@ -26,6 +26,7 @@ from matplotlib.transforms import offset_copy
 
 from ..show.expr import Expression, as_expression
 from .png import encode_png
+from .text_stamps import StampCanvas
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
 PLAIN_NAMES = {0: "f", 1: "f′", 2: "f″", 3: "f‴"}
@@ -175,15 +176,19 @@ class NotebookFigure(Figure):
 class FunctionFigure:
     """A persistent figure of f (top panel) and its derivatives (bottom panel).
 
-    ``update(x, values)`` moves the lines; ``draw()`` renders; ``png()`` encodes.
+    ``set_curves``, ``set_tangent`` and ``set_limits`` move the lines and axes;
+    ``draw_static`` renders what does not move; ``png()`` encodes. With
+    ``stamp_text=True`` text is drawn by :class:`~gradlab.widgets.text_stamps.StampCanvas`
+    (each label rendered once, at a whole-pixel anchor), for figures redrawn many times.
     """
 
     def __init__(self, orders: Sequence[int] = (0, 1), figsize: tuple[float, float] = (8, 5),
-                 dpi: int = 100, formula_legend: bool = True) -> None:
+                 dpi: int = 100, formula_legend: bool = True, stamp_text: bool = False) -> None:
         self.formula_legend = formula_legend
         with gradlab_style():
             self.figure = NotebookFigure(figsize=figsize, dpi=dpi, layout="constrained")
-            self.canvas = FigureCanvasAgg(self.figure)
+            # stamp_text: each text is rendered once and copied after (see text_stamps)
+            self.canvas = (StampCanvas if stamp_text else FigureCanvasAgg)(self.figure)
             top, bottom = self.figure.subplots(2, 1, sharex=True, height_ratios=(1, 1))
         self.axes = {"f": top, "d": bottom}
         colors = sns.color_palette("deep")
