@@ -169,6 +169,9 @@ def check_live_drag(page, name: str) -> str:
     drawn = canvas.get_attribute("data-drawn")
     redrawn = int(canvas.get_attribute("data-frames")) - frames
     assert redrawn >= 20, f"only {redrawn} frames for a drag of 60 moves"
+    # the kernel answered the page's hello, so the curve that grew got new axes from it
+    assert canvas.get_attribute("data-kernel") == "yes"
+    assert int(canvas.get_attribute("data-requests")) >= 1
     assert page.evaluate("() => window.__pngUpdates") == 0  # no kernel PNG anywhere
     canvas.screenshot(path=str(ARTIFACTS / f"{name}-live-canvas.png"))
     return f"dragged a: {redrawn} frames drawn in the browser, no PNG from the kernel, ends on {drawn}"

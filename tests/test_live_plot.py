@@ -172,3 +172,13 @@ def test_png_backend_has_no_live_canvas():
     assert e.live is None and not e.live_active and bytes(e.image.value).startswith(b"\x89PNG")
     e.parameter_sliders["a"].value = 0.5
     assert e.blit_count == 1
+
+
+def test_the_kernel_answers_the_pages_hello(explorer, monkeypatch):
+    """The page asks for new axes only once the kernel said it is there (an HTML export
+    with saved widget state has no kernel, and keeps its saved axes)."""
+    sent = []
+    monkeypatch.setattr(explorer.live, "send", lambda content, buffers=None: sent.append(content))
+    renders = explorer.render_count
+    explorer.live._on_message(explorer.live, {"type": "hello"}, [])
+    assert sent == [{"type": "hello"}] and explorer.render_count == renders

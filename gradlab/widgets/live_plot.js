@@ -8,11 +8,15 @@
 // before its background has decoded, so the picture never shows a half-new state.
 // Parameters (p0..p7), x0 and the tangent switch are read live from the model: the
 // explorer's sliders reach them through jslink, in the browser, with no kernel.
+// On render the page says "hello"; the kernel answers it. With no answer (an HTML export
+// with saved widget state) the axes stay as saved, and a curve that leaves its panel gets
+// a note instead of a request nobody would read.
 
 const PLOT_LIMIT = 1e100;
 const HEADROOM = 0.5; // a rescale leaves this much of the span free on each side (plotting.HEADROOM)
 const SHRINK_BELOW = 0.25; // axes shrink when the curves use less than this of them
 const REQUEST_EVERY_MS = 250; // at most one rescale request in this time
+const KERNEL_WAIT_MS = 3000; // no answer to "hello" in this time: no kernel (an HTML export)
 
 function linspace(lo, hi, n) {
   // numpy's linspace: lo + i * step, and the last point exactly hi
@@ -196,6 +200,7 @@ function render({ model, el }) {
   canvas.dataset.frames = "0";
   canvas.dataset.drawn = "";
   canvas.dataset.requests = "0";
+  canvas.dataset.kernel = ""; // "yes" once the kernel answered "hello", "no" if it never did
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d");
   let shown = null; // the frame on screen: its background, panels, plan, grid
@@ -205,6 +210,7 @@ function render({ model, el }) {
   let lastRequest = -Infinity;
   let scheduled = false;
   let loading = 0; // the newest version being decoded
+  let kernel = null; // null: not known yet; a page with no kernel keeps its axes and says so
 
   function params(frame) {
     const count = frame.parameterCount; // the plan's, not a newer formula's
@@ -227,9 +233,11 @@ function render({ model, el }) {
   }
 
   function maybeRescale(frame, curves) {
-    if (pending || performance.now() - lastRequest < REQUEST_EVERY_MS) return;
+    // returns whether a curve leaves its panel; asks the kernel for new axes if there is one
+    if (kernel !== false && (pending || performance.now() - lastRequest < REQUEST_EVERY_MS)) return false;
     const wanted = {};
     let change = false;
+    let out = false; // a curve leaves its panel (not only: uses little of it)
     for (const panel of frame.panels) {
       const orders = frame.orders.filter((k) => (panel.name === "f" ? k === 0 : k > 0));
       if (!orders.length || !panel.visible) continue;
@@ -237,6 +245,7 @@ function render({ model, el }) {
       const [ylo, yhi] = panel.ylim;
       const leaves = lo < ylo || hi > yhi;
       const small = hi - lo < SHRINK_BELOW * (yhi - ylo);
+      out = out || leaves;
       if (leaves || small) {
         const room = HEADROOM * (hi - lo);
         wanted[panel.name] = [lo - room, hi + room];
@@ -245,13 +254,32 @@ function render({ model, el }) {
         wanted[panel.name] = panel.ylim;
       }
     }
-    if (!change) return;
+    if (!change) return false;
+    if (kernel !== true) return kernel === false && out; // none (yet): nobody to ask
     pending = true;
     lastRequest = performance.now();
     requests += 1;
     canvas.dataset.requests = String(requests);
     model.send({ type: "limits", f: wanted.f || null, d: wanted.d || null, version: frame.version });
-    setTimeout(() => { pending = false; }, 3000); // no kernel (an HTML export): try later
+    setTimeout(() => { pending = false; }, 3000); // no answer (a busy kernel): try later
+    return false;
+  }
+
+  function offlineNote(panel) {
+    // the curve left its panel and no kernel can draw new axes: say so, in the panel
+    const [bx, by, bw] = panel.box;
+    ctx.save();
+    ctx.globalAlpha = 0.8;
+    ctx.font = "11px sans-serif";
+    ctx.textAlign = "right";
+    ctx.textBaseline = "top";
+    const text = "axes fixed: no kernel to redraw them";
+    const w = ctx.measureText(text).width;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(bx + bw - w - 8, by + 2, w + 6, 15);
+    ctx.fillStyle = "#444444";
+    ctx.fillText(text, bx + bw - 5, by + 4);
+    ctx.restore();
   }
 
   function draw() {
@@ -300,10 +328,10 @@ function render({ model, el }) {
         ctx.restore();
       }
     }
+    if (maybeRescale(frame, curves)) offlineNote(top.visible ? top : bottom);
     frames += 1;
     canvas.dataset.frames = String(frames);
     canvas.dataset.drawn = JSON.stringify({ params: p, x0, tangent: tangentOn, version: frame.version });
-    maybeRescale(frame, curves);
   }
 
   function schedule() {
@@ -328,10 +356,29 @@ function render({ model, el }) {
   for (let i = 0; i < 8; i++) live.push(`p${i}`);
   for (const name of live) model.on(`change:${name}`, schedule);
   model.on("change:version", load);
+  function onMessage(msg) {
+    if (msg && msg.type === "hello") {
+      kernel = true;
+      canvas.dataset.kernel = "yes";
+      schedule();
+    }
+  }
+  model.on("msg:custom", onMessage);
+  // is a kernel there to draw new axes? (in an HTML export, send does nothing)
+  model.send({ type: "hello" });
+  const noKernel = setTimeout(() => {
+    if (kernel === null) {
+      kernel = false;
+      canvas.dataset.kernel = "no";
+      schedule();
+    }
+  }, KERNEL_WAIT_MS);
   load();
   return () => {
+    clearTimeout(noKernel);
     for (const name of live) model.off(`change:${name}`, schedule);
     model.off("change:version", load);
+    model.off("msg:custom", onMessage);
   };
 }
 

@@ -13,7 +13,10 @@ with no kernel round trip: the explorer's sliders reach the traits ``p0`` .. ``p
 When a curve leaves its panel, the front end asks the kernel (a custom message
 ``{"type": "limits", "f": [lo, hi], "d": [lo, hi]}``) for a new background with
 those limits, at most a few times a second, and keeps drawing on the old axes until
-the new one arrives.
+the new one arrives. It first says ``{"type": "hello"}`` and asks only once the
+kernel answered (however late: a kernel busy with other cells answers when it is free);
+a page with no kernel (an HTML export with saved widget state) goes on redrawing every
+parameter move on the saved axes, and says on the canvas when a curve leaves them.
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ class LivePlot(anywidget.AnyWidget):
         return self.png_source() if self.png_source is not None else self.background
 
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "hello":
+            self.send({"type": "hello"})  # a kernel is here: the page may ask for new axes
+            return
         if not isinstance(content, dict) or content.get("type") != "limits":
             return
         limits = [_limits_or_none(content.get(key)) for key in ("f", "d")]
