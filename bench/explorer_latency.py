@@ -153,7 +153,8 @@ def main() -> None:
     print("| case | n = 400 | n = 2000 |")
     print("|---|---|---|")
     for case in cases:
-        print(f"| {case} | {table[400][case]:.1f} | {table[2000][case]:.1f} |")
+        cells = ["none" if math.isnan(table[n][case]) else f"{table[n][case]:.1f}" for n in (400, 2000)]
+        print(f"| {case} | {cells[0]} | {cells[1]} |")
     m = table[400]
     print(f"\npixels {m['pixels']}; x-range move (png) is "
           f"{m['interact way'] / m['x-range (png)']:.1f}x faster than the interact way at n = 400")
