@@ -61,7 +61,7 @@ from .plotting import (
     curve_extent,
     evaluate_curves,
     kept_limits,
-    robust_limits,
+    padded_limits,
     settled_limits,
     undefined_regions,
 )
@@ -449,16 +449,15 @@ class Explorer(widgets.VBox):
             self.message.value = note_html("Nothing is switched on: press f, f′, f″ or f‴ "
                                            "above to see a curve.")
         self._set_tangent(params)
-        f_limits = robust_limits(*[self._values[k] for k in orders if k == 0])
-        d_limits = robust_limits(*[self._values[k] for k in orders if k > 0])
+        extents = (curve_extent(*[self._values[k] for k in orders if k == 0]),
+                   curve_extent(*[self._values[k] for k in orders if k > 0]))
+        f_limits, d_limits = (padded_limits(extent) for extent in extents)
         if self._asked_limits is not None:  # the browser's choice (with headroom already)
             self._limits, self._asked_limits = self._asked_limits, None
         elif self._limits is None:  # the first picture: fit the curves
             self._limits = (f_limits, d_limits)
         elif relayout:  # a new formula or new orders: a panel keeps its axes only if the new
             # curves fit them and fill half of them (comparable, and cheap: nothing to redraw)
-            extents = (curve_extent(*[self._values[k] for k in orders if k == 0]),
-                       curve_extent(*[self._values[k] for k in orders if k > 0]))
             self._limits = tuple(
                 old if extent is not None and kept_limits(old, extent, FORMULA_FILL) else fitted
                 for old, extent, fitted in zip(self._limits, extents, (f_limits, d_limits)))

@@ -99,14 +99,18 @@ def curve_extent(*arrays: np.ndarray) -> tuple[float, float] | None:
     return lo, hi
 
 
-def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
-    """y-limits that show the curves (:func:`curve_extent`) with 8% to spare on each side."""
-    extent = curve_extent(*arrays)
+def padded_limits(extent: tuple[float, float] | None) -> tuple[float, float]:
+    """y-limits for curves of this :func:`curve_extent`, with 8% to spare on each side."""
     if extent is None:
         return -1.0, 1.0
     lo, hi = extent
     pad = 0.08 * (hi - lo)
     return lo - pad, hi + pad
+
+
+def robust_limits(*arrays: np.ndarray) -> tuple[float, float]:
+    """y-limits that show the curves (:func:`curve_extent`) with 8% to spare on each side."""
+    return padded_limits(curve_extent(*arrays))
 
 
 HEADROOM = 0.5
@@ -290,11 +294,11 @@ class FunctionFigure:
             for text in ax.yaxis.get_major_formatter().format_ticks(locs) if locs else []:
                 # a label's width depends on its text and font only: measured once
                 # (laying out text is slow, and labels such as "0.5" come back often)
-                key = (text, hash(font), self.figure.dpi)
-                if key not in self._text_widths:
+                label = (text, hash(font), self.figure.dpi)
+                if label not in self._text_widths:
                     width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
-                    self._text_widths[key] = width
-                widest = max(widest, self._text_widths[key])
+                    self._text_widths[label] = width
+                widest = max(widest, self._text_widths[label])
         self._widest_for = (key, widest)
         return widest
 
