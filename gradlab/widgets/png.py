@@ -17,6 +17,11 @@ the first half ends in a "sync flush" (an empty stored block that ends on a whol
 and is not the last block), so the second half's deflate blocks can simply follow it in
 one zlib stream (RFC 1950 and 1951). The second half cannot refer back into the first,
 which costs a few bytes; the 680 x 420 plot deflates in 2.3 ms instead of 3.4 ms.
+
+Faster still is Intel's ISA-L deflate (the ``isal`` package, a dependency of gradlab
+wherever it has wheels): the same format, written with vector instructions, 0.4 ms for
+that plot on one thread, and a smaller file. When it is installed it does levels 1 to 3;
+without it (or for other levels) zlib does the work, as described above.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+try:  # Intel ISA-L's deflate: the same zlib streams, several times faster
+    from isal import isal_zlib as fast_zlib
+except ImportError:  # pragma: no cover - a platform with no isal wheel
+    fast_zlib = None
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COLOR_TYPES = {3: 2, 4: 6}  # channels -> PNG colour type (2 = RGB, 6 = RGBA), 8 bits each
@@ -51,8 +61,9 @@ def encode_png(pixels: np.ndarray, level: int = 1) -> bytes:
     rows = np.zeros((height, 1 + width * channels), np.uint8)  # column 0: filter type 0
     rows[:, 1:] = pixels.reshape(height, width * channels)
     header = struct.pack(">IIBBBBB", width, height, 8, COLOR_TYPES[channels], 0, 0, 0)
+    data = memoryview(rows).cast("B")  # the rows' own bytes, not a copy
     return (SIGNATURE + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", deflate(rows.tobytes(), level)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", deflate(data, level)) + _chunk(b"IEND", b""))
 
 
 PARALLEL_BYTES = 256 * 1024  # below this, starting a second thread costs more than it saves
@@ -66,10 +77,13 @@ def _raw_deflate(data: bytes, level: int, last: bool) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def deflate(data: bytes, level: int = 1) -> bytes:
+def deflate(data: bytes | memoryview, level: int = 1) -> bytes:
     """A zlib stream of ``data``, as ``zlib.compress`` makes one (``zlib.decompress`` reads
-    it back); large data is deflated in two halves on two threads."""
+    it back): by ISA-L for levels 1 to 3 when ``isal`` is installed, else by zlib, with
+    large data deflated in two halves on two threads."""
     global _helper
+    if fast_zlib is not None and 1 <= level <= 3:
+        return fast_zlib.compress(data, level)
     if len(data) < PARALLEL_BYTES or (os.cpu_count() or 1) < 2:
         return zlib.compress(data, level)
     if _helper is None:
