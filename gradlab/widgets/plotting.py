@@ -26,6 +26,7 @@ from matplotlib.transforms import offset_copy
 
 from ..show.expr import Expression, as_expression
 from .png import encode_png
+from .quick_axes import draw_axis
 from .text_stamps import StampCanvas
 
 ORDER_LATEX = {0: "f", 1: "f'", 2: "f''", 3: "f'''"}
@@ -216,13 +217,16 @@ class FunctionFigure:
         self._legend_key: tuple | None = None  # what the legends show (set_labels)
         self._layout_key: tuple | None = None  # what the margins were fitted to (relayout)
         self._generation = 0  # bumped whenever legends or margins change
-        self._layer: Any = None  # draw_static's cached pixels of everything but the x axes
+        self._layer: Any = None  # draw_static's cached pixels: the base (no axes, no zero lines)
         self._layer_key: tuple | None = None
+        self._y_layer: Any = None  # and the base with the y axes drawn over it
+        self._y_layer_key: tuple | None = None
         self._widest_for: tuple = (None, 0.0)  # _widest_ytick's last answer, by y-limits
         self._text_widths: dict[tuple, float] = {}  # (tick label, font) -> width in pixels
         self._static: Any = None  # draw_static's last whole picture, and what it showed
         self._static_key: tuple | None = None
-        self.layer_count = 0  # how often draw_static drew the whole figure (the rest reuse it)
+        self.layer_count = 0  # how often draw_static drew the base of the figure (the rest reuse it)
+        self.y_layer_count = 0  # how often it drew the y axes over the base
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
         self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
@@ -332,42 +336,65 @@ class FunctionFigure:
         """Render everything but the moving artists (which must be ``animated``) onto the
         canvas, redrawing only what changed.
 
-        Of a full draw, the x axes (vertical grid lines, x tick labels, the x label) are
-        all that an x-range move changes. So the rest (panels, horizontal grid lines, y
-        ticks, y labels, legends) is drawn once with the x axes and the zero lines
-        hidden and kept as pixels; each call restores those pixels and draws the two x
-        axes, then the zero lines, over them. The pixels are redrawn when the y-limits,
-        the shown panels, the legends, the margins or the canvas change. Either way the
-        picture is composed in the same order, so it does not depend on what was cached.
-        The composed picture is kept as well: when nothing it shows changed since the last
-        call (a new formula whose curves fit the axes it has), it is put back as it was.
+        The picture is composed in three layers, each kept as pixels:
+
+        1. the base: panels and legends, drawn by matplotlib with every axis, the zero
+           lines and the spines hidden; redrawn only when the legends, the shown panels,
+           the margins or the canvas change;
+        2. the y axes (horizontal grid lines, y tick labels, y labels) over the base,
+           drawn by :func:`~gradlab.widgets.quick_axes.draw_axis`; redrawn when the
+           y-limits change (a new formula, a rescale);
+        3. the x axes, the zero lines and the spines (the panels' edges) over that, on every
+           call that changes the x range.
+
+        Each artist is drawn over those that matplotlib draws before it, so the picture is
+        the one ``canvas.draw()`` makes (the tests compare them pixel by pixel), and it
+        does not depend on what was cached. The composed picture is kept as well: when nothing it shows changed
+        since the last call (a new formula whose curves fit the axes it has), it is put
+        back as it was.
         """
         canvas = self.canvas
+        renderer = canvas.get_renderer()
         legends = [ax.get_legend() for ax in self.axes.values()]
-        key = (self._generation, canvas.get_width_height(), self._y_state(),
-               tuple(lg is not None and lg.get_visible() for lg in legends))
-        over = [(ax, ax.xaxis) for ax in self.axes.values()] + \
-               [(line.axes, line) for line in self.zero_lines]
-        shown_key = (key, self.axes["f"].get_xlim(), tuple(artist.get_visible() for _, artist in over))
+        shown = [ax for ax in self.axes.values() if ax.get_visible()]
+        base_key = (self._generation, canvas.get_width_height(),
+                    tuple(lg is not None and lg.get_visible() for lg in legends))
+        y_key = (base_key, self._y_state(), tuple(ax.yaxis.get_visible() for ax in shown))
+        spines = [spine for ax in self.axes.values() for spine in ax.spines.values()]
+        shown_key = (y_key, self.axes["f"].get_xlim(), tuple(ax.xaxis.get_visible() for ax in shown),
+                     tuple(artist.get_visible() for artist in [*self.zero_lines, *spines]))
         if shown_key == self._static_key and self._layer is not None:
             canvas.restore_region(self._static)  # a new formula that kept its axes, say
             return
-        if key != self._layer_key or self._layer is None:
-            shown = [artist.get_visible() for _, artist in over]
-            for _, artist in over:
+        if base_key != self._layer_key or self._layer is None:
+            hidden = [artist for ax in self.axes.values() for artist in (ax.xaxis, ax.yaxis)] \
+                + self.zero_lines + spines
+            visible = [artist.get_visible() for artist in hidden]
+            for artist in hidden:
                 artist.set_visible(False)
             try:
                 canvas.draw()
             finally:
-                for (_, artist), visible in zip(over, shown):
-                    artist.set_visible(visible)
-            self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), key
+                for artist, was in zip(hidden, visible):
+                    artist.set_visible(was)
+            self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), base_key
+            self._y_layer_key = None
             self.layer_count += 1
-        else:
+        if y_key != self._y_layer_key:
             canvas.restore_region(self._layer)
-        for ax, artist in over:
-            if ax.get_visible() and artist.get_visible():
-                ax.draw_artist(artist)
+            for ax in shown:
+                draw_axis(ax.yaxis, renderer)
+            self._y_layer, self._y_layer_key = canvas.copy_from_bbox(self.figure.bbox), y_key
+            self.y_layer_count += 1
+        else:
+            canvas.restore_region(self._y_layer)
+        for ax in shown:
+            draw_axis(ax.xaxis, renderer)
+        for ax, line in zip(self.axes.values(), self.zero_lines):
+            if ax.get_visible():  # in matplotlib's order: the zero line (zorder 1), the spines
+                line.draw(renderer)
+                for spine in ax.spines.values():
+                    spine.draw(renderer)
         self._static, self._static_key = canvas.copy_from_bbox(self.figure.bbox), shown_key
 
     @property
