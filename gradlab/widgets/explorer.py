@@ -157,6 +157,8 @@ class Explorer(widgets.VBox):
         self.live_fallback: str | None = None  # why the kernel redraws, in live mode
         self._links: list = []
         self._parameter_links: list = []
+        self._linked_names: list[str] = []  # the parameters whose sliders reach the page
+        self._live_for: tuple | None = None  # (expression, highest order) of the JavaScript plan
 
         text = self.expression.text if isinstance(f, (str, Expression)) else "f"
         self.text = widgets.Text(value=text, description="f(x) =", continuous_update=False,
@@ -217,7 +219,7 @@ class Explorer(widgets.VBox):
         self._sync_parameter_sliders()
         self._choose_live()
         self._update_formulas()
-        self._guarded(lambda: (self._place_tangent(), self._redraw(full=True, relayout=True)))
+        self._guarded(lambda: self._redraw(full=True, relayout=True, place_tangent=True))
 
     # -- what is shown --------------------------------------------------------------
     @property
@@ -258,8 +260,7 @@ class Explorer(widgets.VBox):
             self._sync_parameter_sliders()
             self._choose_live()
             self._update_formulas()
-            self._place_tangent()
-            self._redraw(full=True, relayout=True)
+            self._redraw(full=True, relayout=True, place_tangent=True)
         except Exception:  # refused later (a budget, say): back to the formula that worked
             self.expression = previous
             self._sync_parameter_sliders()
@@ -292,7 +293,8 @@ class Explorer(widgets.VBox):
         _set_bounds(slider, max(slider.min - span / 2, -MAX_X), min(slider.max + span / 2, MAX_X))
 
     def _on_orders(self, change: dict) -> None:
-        self._guarded(lambda: (self._update_formulas(), self._redraw(full=True, relayout=True)))
+        self._guarded(lambda: (self._choose_live(), self._update_formulas(),
+                               self._redraw(full=True, relayout=True)))
 
     def _on_parameter(self, change: dict) -> None:
         self._guarded(lambda: self._redraw(full=False))
@@ -309,34 +311,41 @@ class Explorer(widgets.VBox):
         return self.live is not None and self.live_fallback is None
 
     def _choose_live(self) -> None:
-        """Translate the plan of f, f', f'', f''' to JavaScript, or say why the kernel redraws."""
+        """Translate the plan of f and the derivatives shown (f' always, for the tangent) to
+        JavaScript, or say why the kernel redraws. Switching on a higher order calls this
+        again; a formula and orders already translated are not translated twice."""
         if self.live is None:
             return
         expression, reason = self.expression, None
+        top = max([1, *self.orders])  # the plan returns f, f', ... up to this order
+        if (expression, top) == self._live_for:
+            return
         names = expression.parameters  # sorted: the order of p0, p1 ... and of the plan's inputs
         if len(names) > MAX_PARAMETERS:
             reason = f"more than {MAX_PARAMETERS} parameters"
         else:
             try:
-                plan = javascript_plan([expression.derivative(k).tensor for k in range(4)],
+                plan = javascript_plan([expression.derivative(k).tensor for k in range(top + 1)],
                                        [expression.x, *(expression._parameter_nodes[n] for n in names)])
             except NoJavaScript as err:
                 reason = "no JavaScript for " + ", ".join(f"op '{op}'" for op in err.ops)
             except GradlabError as err:
                 reason = str(err)
         self.live_fallback = reason
-        for link in self._parameter_links:
-            link.unlink()
-        self._parameter_links = []
+        self._live_for = (expression, top)
         self.image = self.live if reason is None else self._png_image
         if self.children and self.children[-1] is not self.image:
             self.children = (*self.children[:-1], self.image)
-        if reason is not None:
-            return
-        self._live_source = plan.source
-        self._parameter_links = [  # p0, p1 ... in the order of the plan's inputs (sorted names)
-            widgets.jsdlink((self.parameter_sliders[name], "value"), (self.live, f"p{i}"))
-            for i, name in enumerate(names)]
+        linked = names if reason is None else []
+        if linked != self._linked_names:  # p0, p1 ... in the order of the plan's inputs
+            for link in self._parameter_links:
+                link.unlink()
+            self._parameter_links = [
+                widgets.jsdlink((self.parameter_sliders[name], "value"), (self.live, f"p{i}"))
+                for i, name in enumerate(linked)]
+            self._linked_names = linked
+        if reason is None:
+            self._live_source = plan.source
 
     def _on_live_limits(self, f_limits: tuple | None, d_limits: tuple | None) -> None:
         """The browser saw a curve leave its panel (or shrink far inside it): new axes."""
@@ -434,21 +443,29 @@ class Explorer(widgets.VBox):
             self.message.value = note_html(f"f is not defined {where}{more}: shown as a gap.")
 
     # -- drawing ----------------------------------------------------------------------------
-    def _redraw(self, full: bool, curves: bool = True, relayout: bool = False) -> None:
+    def _redraw(self, full: bool, curves: bool = True, relayout: bool = False,
+                place_tangent: bool = False) -> None:
         lo, hi = self.x_range
         plot, params, orders = self._plot, self.params, self.orders
+        at_x0 = None
         if curves or full:
             x = np.linspace(lo, hi, self.n)
-            # f is always computed (the note on undefined regions needs it); the same fetch
-            # set on every redraw means one compiled plan serves them all
-            values = evaluate_curves(self.expression, x, tuple(sorted({0, *orders})), **params)
+            # f and f' are always computed (the note on undefined regions needs f, the
+            # tangent f'), and x0 rides along at the end of the grid: one run of one compiled
+            # plan gives the curves and the tangent point, on every redraw
+            both = evaluate_curves(self.expression, np.append(x, self.tangent_slider.value),
+                                   tuple(sorted({0, 1, *orders})), **params)
+            values = {k: v[:-1] for k, v in both.items()}
+            at_x0 = (both[0][-1], both[1][-1])
+            if place_tangent:
+                at_x0 = self._place_tangent(x, values, at_x0)
             plot.set_curves(x, {k: values[k] for k in orders})
             self._show_note(x, values[0])
             self._values = values
         if not orders:
             self.message.value = note_html("Nothing is switched on: press f, f′, f″ or f‴ "
                                            "above to see a curve.")
-        self._set_tangent(params)
+        self._set_tangent(params, at_x0)
         extents = (curve_extent(*[self._values[k] for k in orders if k == 0]),
                    curve_extent(*[self._values[k] for k in orders if k > 0]))
         f_limits, d_limits = (padded_limits(extent) for extent in extents)
@@ -481,31 +498,32 @@ class Explorer(widgets.VBox):
         elif not self.live_active:
             self._blit()
 
-    def _place_tangent(self) -> None:
+    def _place_tangent(self, x: np.ndarray, values: dict[int, np.ndarray],
+                       at_x0: tuple[float, float]) -> tuple[float, float]:
         """Keep x₀ where f and f' are defined: if they are not (log at x₀ = 0), move x₀ to
-        the nearest point of the range where they are. A student dragging x₀ into a gap
-        later sees the tangent vanish, which is right; a widget should not start there."""
-        x0 = float(self.tangent_slider.value)
-        f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **self.params)
-        if np.isfinite(f0) and np.isfinite(d0):
-            return
-        lo, hi = self.x_range
-        x = np.linspace(lo, hi, self.n)
-        values = evaluate_curves(self.expression, x, (0, 1), **self.params)
-        defined = np.isfinite(values[0]) & np.isfinite(values[1])
-        if defined.any():
-            self._quiet = True
-            try:
-                self.tangent_slider.value = float(x[defined][np.argmin(np.abs(x[defined] - x0))])
-            finally:
-                self._quiet = False
+        the nearest point of the grid ``x`` where they are, and return f and f' there. A
+        student dragging x₀ into a gap later sees the tangent vanish, which is right; a
+        widget should not start there."""
+        if np.isfinite(at_x0[0]) and np.isfinite(at_x0[1]):
+            return at_x0
+        defined = np.flatnonzero(np.isfinite(values[0]) & np.isfinite(values[1]))
+        if defined.size == 0:
+            return at_x0
+        i = defined[np.argmin(np.abs(x[defined] - float(self.tangent_slider.value)))]
+        self._quiet = True
+        try:
+            self.tangent_slider.value = float(x[i])
+        finally:
+            self._quiet = False
+        return values[0][i], values[1][i]
 
-    def _set_tangent(self, params: dict[str, float]) -> None:
+    def _set_tangent(self, params: dict[str, float], at_x0: tuple[float, float] | None = None) -> None:
+        """The tangent at x₀, from f(x₀) and f'(x₀) if known (``at_x0``), else computed."""
         x0 = float(self.tangent_slider.value)
         if not self.tangent_toggle.value:
             self._plot.set_tangent(None)
             return
-        f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **params)
+        f0, d0 = at_x0 if at_x0 is not None else self.expression.evaluate(np.float64(x0), (0, 1), **params)
         self._plot.set_tangent(x0, float(f0), float(d0), self.x_range)
 
     def _render(self) -> None:

@@ -216,16 +216,18 @@ class FunctionFigure:
         self.orders = tuple(orders)
         self._legend_key: tuple | None = None  # what the legends show (set_labels)
         self._layout_key: tuple | None = None  # what the margins were fitted to (relayout)
-        self._generation = 0  # bumped whenever legends or margins change
-        self._layer: Any = None  # draw_static's cached pixels: the base (no axes, no zero lines)
+        self._generation = 0  # bumped whenever legends or the layout change (not the left margin)
+        self._layer: Any = None  # draw_static's cached pixels: the legends on the figure,
         self._layer_key: tuple | None = None
-        self._y_layer: Any = None  # and the base with the y axes drawn over it
+        self._faces: Any = None  # with the panels' faces drawn over them,
+        self._faces_key: tuple | None = None
+        self._y_layer: Any = None  # and with the y axes over those
         self._y_layer_key: tuple | None = None
         self._widest_for: tuple = (None, 0.0)  # _widest_ytick's last answer, by y-limits
         self._text_widths: dict[tuple, float] = {}  # (tick label, font) -> width in pixels
         self._static: Any = None  # draw_static's last whole picture, and what it showed
         self._static_key: tuple | None = None
-        self.layer_count = 0  # how often draw_static drew the base of the figure (the rest reuse it)
+        self.layer_count = 0  # how often draw_static drew the figure's legends (the rest reuse them)
         self.y_layer_count = 0  # how often it drew the y axes over the base
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
@@ -328,46 +330,50 @@ class FunctionFigure:
         for ax in self.axes.values():
             box = ax.get_position()
             ax.set_position([new_left / width, box.y0, box.x1 - new_left / width, box.height])
-        self._margin = (new_left, widest)
-        self._generation += 1
+        self._margin = (new_left, widest)  # draw_static sees the new left edge itself
         return True
 
     def draw_static(self) -> None:
         """Render everything but the moving artists (which must be ``animated``) onto the
         canvas, redrawing only what changed.
 
-        The picture is composed in three layers, each kept as pixels:
+        The picture is composed in four layers, each kept as pixels:
 
-        1. the base: panels and legends, drawn by matplotlib with every axis, the zero
-           lines and the spines hidden; redrawn only when the legends, the shown panels,
-           the margins or the canvas change;
-        2. the y axes (horizontal grid lines, y tick labels, y labels) over the base,
-           drawn by :func:`~gradlab.widgets.quick_axes.draw_axis`; redrawn when the
-           y-limits change (a new formula, a rescale);
-        3. the x axes, the zero lines and the spines (the panels' edges) over that, on every
-           call that changes the x range.
+        1. the legends on the white figure, drawn by matplotlib with everything else
+           hidden; redrawn only when the legends, the layout or the canvas change;
+        2. the panels' grey faces over that: only these move when :meth:`fit_layout`
+           moves the left margin for wider y tick labels;
+        3. the y axes (horizontal grid lines, y tick labels, y labels), drawn by
+           :func:`~gradlab.widgets.quick_axes.draw_axis`; redrawn when the y-limits
+           change (a new formula, a rescale);
+        4. the x axes, the zero lines and the spines (the panels' edges) over that, on
+           every call that changes the x range.
 
         Each artist is drawn over those that matplotlib draws before it, so the picture is
         the one ``canvas.draw()`` makes (the tests compare them pixel by pixel), and it
-        does not depend on what was cached. The composed picture is kept as well: when nothing it shows changed
-        since the last call (a new formula whose curves fit the axes it has), it is put
-        back as it was.
+        does not depend on what was cached. The composed picture is kept as well: when
+        nothing it shows changed since the last call (a new formula whose curves fit the
+        axes it has), it is put back as it was.
         """
         canvas = self.canvas
         renderer = canvas.get_renderer()
-        legends = [ax.get_legend() for ax in self.axes.values()]
-        shown = [ax for ax in self.axes.values() if ax.get_visible()]
-        base_key = (self._generation, canvas.get_width_height(),
-                    tuple(lg is not None and lg.get_visible() for lg in legends))
-        y_key = (base_key, self._y_state(), tuple(ax.yaxis.get_visible() for ax in shown))
-        spines = [spine for ax in self.axes.values() for spine in ax.spines.values()]
+        axes = list(self.axes.values())
+        shown = [ax for ax in axes if ax.get_visible()]
+        spines = [spine for ax in axes for spine in ax.spines.values()]
+        boxes = [ax.get_position() for ax in shown]
+        legends_key = (self._generation, canvas.get_width_height(),
+                       tuple(ax.get_legend() is not None and ax.get_legend().get_visible() for ax in axes),
+                       tuple(ax.get_visible() for ax in axes),
+                       tuple((round(b.x1, 9), b.y0, b.y1) for b in boxes))  # legends sit top right
+        faces_key = (legends_key, tuple(b.x0 for b in boxes))
+        y_key = (faces_key, self._y_state(), tuple(ax.yaxis.get_visible() for ax in shown))
         shown_key = (y_key, self.axes["f"].get_xlim(), tuple(ax.xaxis.get_visible() for ax in shown),
                      tuple(artist.get_visible() for artist in [*self.zero_lines, *spines]))
         if shown_key == self._static_key and self._layer is not None:
             canvas.restore_region(self._static)  # a new formula that kept its axes, say
             return
-        if base_key != self._layer_key or self._layer is None:
-            hidden = [artist for ax in self.axes.values() for artist in (ax.xaxis, ax.yaxis)] \
+        if legends_key != self._layer_key or self._layer is None:
+            hidden = [artist for ax in axes for artist in (ax.patch, ax.xaxis, ax.yaxis)] \
                 + self.zero_lines + spines
             visible = [artist.get_visible() for artist in hidden]
             for artist in hidden:
@@ -377,11 +383,17 @@ class FunctionFigure:
             finally:
                 for artist, was in zip(hidden, visible):
                     artist.set_visible(was)
-            self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), base_key
-            self._y_layer_key = None
+            self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), legends_key
+            self._faces_key = None
             self.layer_count += 1
-        if y_key != self._y_layer_key:
+        if faces_key != self._faces_key:
             canvas.restore_region(self._layer)
+            for ax in shown:  # the face first, as Axes.draw does; the legend lies outside it
+                ax.patch.draw(renderer)
+            self._faces, self._faces_key = canvas.copy_from_bbox(self.figure.bbox), faces_key
+            self._y_layer_key = None
+        if y_key != self._y_layer_key:
+            canvas.restore_region(self._faces)
             for ax in shown:
                 draw_axis(ax.yaxis, renderer)
             self._y_layer, self._y_layer_key = canvas.copy_from_bbox(self.figure.bbox), y_key
@@ -390,7 +402,7 @@ class FunctionFigure:
             canvas.restore_region(self._y_layer)
         for ax in shown:
             draw_axis(ax.xaxis, renderer)
-        for ax, line in zip(self.axes.values(), self.zero_lines):
+        for ax, line in zip(axes, self.zero_lines):
             if ax.get_visible():  # in matplotlib's order: the zero line (zorder 1), the spines
                 line.draw(renderer)
                 for spine in ax.spines.values():

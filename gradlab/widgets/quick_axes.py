@@ -18,8 +18,8 @@ third of an x-range move.
   horizontal) segment to the pixel grid the same way in one path as in several;
 * tick labels and the axis label are drawn by their own ``Text.draw``, but their layout
   comes from :func:`cache_layouts`, computed once per text and style;
-* the labels' boxes are measured only when something needs them: an axis label that
-  matplotlib places (the y labels), or an offset text (then ``Axis.draw`` does it all).
+* the labels' boxes are measured only when something needs them: a y label, placed left
+  of them from the ticks just drawn, or an offset text (then ``Axis.draw`` does it all).
 
 Where an axis has anything else (minor ticks, visible tick marks, grid lines that differ
 from each other, a non-rectilinear projection) it is drawn by ``Axis.draw`` unchanged. The
@@ -34,6 +34,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
+from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.ticker import NullLocator
@@ -140,6 +141,26 @@ def _plain_axis(axis: Any) -> bool:
             and not axis.get_rasterized() and not axis.get_path_effects())
 
 
+def _place_left_label(axis: Any, ticks: list, renderer: Any) -> bool:
+    """Place a y axis label left of its tick labels, as ``YAxis._update_label_position``
+    does, from the boxes of the ticks just drawn (matplotlib computes the ticks twice more
+    for it: once for the labels, once for the spine). False if this is not that case: a
+    label on the right, labels aligned across panels (``align_ylabels``), or no left spine."""
+    axes = axis.axes
+    group = axes.get_figure(root=False)._align_label_groups.get("y")
+    spine = axes.spines.get("left")
+    if (axis.axis_name != "y" or not axis._autolabelpos or axis.get_label_position() != "left"
+            or spine is None or group is None or list(group.get_siblings(axes)) != [axes]):
+        return False
+    spine._adjust_location()
+    # the spine's own box: its ticks would widen it, but they are hidden (see draw_axis)
+    edges = [Patch.get_window_extent(spine, renderer).xmin]
+    edges += [tick.label1.get_window_extent(renderer).xmin for tick in ticks if tick.label1.get_visible()]
+    x, y = axis.label.get_position()
+    axis.label.set_position((min(edges) - axis.labelpad * axes.get_figure(root=True).dpi / 72, y))
+    return True
+
+
 def draw_axis(axis: Any, renderer: Any) -> None:
     """Draw a matplotlib ``Axis`` (ticks, grid lines, tick labels, axis label) as
     ``Axis.draw`` draws it, faster (see the module's docstring)."""
@@ -164,7 +185,8 @@ def draw_axis(axis: Any, renderer: Any) -> None:
     else:
         for tick in ticks:
             tick.draw(renderer)
-    axis._update_label_position(renderer)  # nothing to do for a pinned label
+    if not _place_left_label(axis, ticks, renderer):
+        axis._update_label_position(renderer)  # nothing to do for a pinned label
     axis.label.draw(renderer)
     axis.offsetText.set_text("")  # what Axis.draw shows there: the formatter's empty offset
     axis.stale = False
