@@ -6,8 +6,8 @@ How it stays smooth (and safe):
 
 * **Parameter and x₀ moves never wait for the kernel** (``backend="live"``, the
   default). ipywidgets sends a slider's next value only once the kernel answered the
-  last, so no kernel-side redraw beats one round trip. Instead the plan of f, f', f'',
-  f''' is translated to JavaScript (:mod:`gradlab.compile.javascript`) and a
+  last, so no kernel-side redraw beats one round trip. Instead the plan of f and the
+  derivatives shown (f' always, for the tangent) is translated to JavaScript (:mod:`gradlab.compile.javascript`) and a
   :class:`~gradlab.widgets.live_plot.LivePlot` evaluates it in the browser and draws the
   curves, the tangent and its points on a canvas, over a background (axes, grid, ticks,
   labels, legends) that matplotlib rendered here in the seaborn style of ``gl.plot``.
@@ -28,8 +28,8 @@ How it stays smooth (and safe):
   long as the curves fit them and use a quarter of them; otherwise they are refitted
   with headroom (``plotting.settled_limits``, the page's rule too). So only the changed
   lines are drawn over a cached background (``blit_count``). Moving the x range
-  redraws the x axes over the cached rest of the picture
-  (``FunctionFigure.draw_static``).
+  redraws the x axes over the cached rest of the picture, a new formula the y axes
+  as well (``FunctionFigure.draw_static``; axes drawn by :mod:`gradlab.widgets.quick_axes`).
 * **Compile once, re-run often.** Typing a new formula parses and compiles it; a
   slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Nothing a student types can break it.** A typo shows the parser's message
