@@ -280,9 +280,10 @@ class Explorer(widgets.VBox):
         self._quiet = True  # moving x0 into the new range must not trigger its own redraw
         try:
             x0 = self.tangent_slider.value
-            _set_bounds(self.tangent_slider, lo, hi)
-            if not lo <= x0 <= hi:  # x0 fell out of view: bring it to the middle, not an edge
-                self.tangent_slider.value = (lo + hi) / 2
+            with self.tangent_slider.hold_sync():  # one message to the page, not three or four
+                _set_bounds(self.tangent_slider, lo, hi)
+                if not lo <= x0 <= hi:  # x0 fell out of view: bring it to the middle, not an edge
+                    self.tangent_slider.value = (lo + hi) / 2
         finally:
             self._quiet = False
         self._guarded(lambda: self._redraw(full=True))
