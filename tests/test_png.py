@@ -5,6 +5,7 @@ pictures, zlib for the deflate streams. Every test runs twice: with ISA-L's defl
 from __future__ import annotations
 
 import io
+import platform
 import zlib
 
 import numpy as np
@@ -20,8 +21,10 @@ from gradlab.widgets import png
 def deflater(request, monkeypatch):
     if request.param == "zlib":
         monkeypatch.setattr(png, "fast_zlib", None)
-    else:
+    elif platform.machine() in ("x86_64", "AMD64", "aarch64", "arm64"):  # pyproject's marker
         assert png.fast_zlib is not None, "isal is a dependency here: it should be installed"
+    elif png.fast_zlib is None:
+        pytest.skip("no isal wheel for this platform: gradlab deflates with zlib")
     return request.param
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.axis import Axis, Tick, YAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -14,7 +15,7 @@ from matplotlib.text import Text
 import gradlab as gl
 from gradlab.widgets import quick_axes
 from gradlab.widgets.plotting import FunctionFigure
-from gradlab.widgets.quick_axes import cache_layouts, draw_axis
+from gradlab.widgets.quick_axes import cached_layouts, draw_axis
 
 
 def pixels(canvas) -> np.ndarray:
@@ -69,7 +70,7 @@ def test_draw_axis_draws_what_axis_draw_draws(x_range, f_limits, d_limits, dpi, 
 
 @pytest.mark.parametrize("change", ["minor ticks", "tick marks", "one grid line red", "y label right",
                                     "aligned y labels"])
-def test_axes_it_does_not_draw_itself_go_to_matplotlib_and_look_the_same(change):
+def test_axes_it_does_not_draw_itself_go_to_matplotlib_and_look_the_same(change, monkeypatch):
     plot = a_figure((0, 7), (-1.2, 1.3), (-3, 40))
     top, bottom = plot.axes["f"], plot.axes["d"]
     if change == "minor ticks":
@@ -84,6 +85,19 @@ def test_axes_it_does_not_draw_itself_go_to_matplotlib_and_look_the_same(change)
         plot.figure.align_ylabels([top, bottom])
     quick, slow = both_ways(plot)
     assert np.array_equal(quick, slow)
+    # and matplotlib did draw what draw_axis handed on: count the calls draw_axis makes
+    calls = []
+    for target, name in [(Axis, "draw"), (YAxis, "_update_label_position"), (Tick, "draw")]:
+        original = getattr(target, name)
+        monkeypatch.setattr(target, name, lambda self, *a, _f=original, _n=f"{target.__name__}.{name}", **k:
+                            (calls.append(_n), _f(self, *a, **k))[1])
+    renderer = plot.canvas.get_renderer()
+    draw_axis(bottom.xaxis, renderer)
+    draw_axis(bottom.yaxis, renderer)
+    expected = {"minor ticks": "Axis.draw", "tick marks": "Axis.draw", "one grid line red": "Tick.draw",
+                "y label right": "YAxis._update_label_position",
+                "aligned y labels": "YAxis._update_label_position"}[change]
+    assert expected in calls, calls
 
 
 def test_grid_lines_are_drawn_as_one_path(monkeypatch):
@@ -112,28 +126,28 @@ def test_a_cached_layout_is_the_layout_matplotlib_computes(text, size, ha, va, r
     label.set_figure(figure)
     plain = Text(0.3, 0.4, "placeholder")
     plain.set_figure(figure)
-    cache_layouts([label])
-    for _ in range(2):  # made, then looked up
+    with cached_layouts([label]):
+        for _ in range(2):  # made, then looked up
+            plain.update_from(label)
+            plain.set_text(label.get_text())
+            cached, fresh = label._get_layout(renderer), Text._get_layout(plain, renderer)
+            assert np.array_equal(cached[0].get_points(), fresh[0].get_points())
+            assert cached[1:] == fresh[1:]
+        label.set_fontsize(size + 3)  # a new style is a new layout
         plain.update_from(label)
-        plain.set_text(label.get_text())
-        cached, fresh = label._get_layout(renderer), Text._get_layout(plain, renderer)
-        assert np.array_equal(cached[0].get_points(), fresh[0].get_points())
-        assert cached[1:] == fresh[1:]
-    label.set_fontsize(size + 3)  # a new style is a new layout
-    plain.update_from(label)
-    assert np.array_equal(label._get_layout(renderer)[0].get_points(),
-                          Text._get_layout(plain, renderer)[0].get_points())
+        assert np.array_equal(label._get_layout(renderer)[0].get_points(),
+                              Text._get_layout(plain, renderer)[0].get_points())
+    assert "_get_layout" not in vars(label)  # afterwards matplotlib lays it out as ever
 
 
 def test_math_and_wrapped_texts_are_laid_out_as_matplotlib_does():
     figure = Figure()
     renderer = FigureCanvasAgg(figure).get_renderer()
     texts = [figure.text(0.1, 0.5, "tangent at $x_0$"), figure.text(0.1, 0.5, "a long line " * 8, wrap=True)]
-    cache_layouts(texts)
-    before = len(quick_axes._layouts)
-    for text in texts:
-        text.get_window_extent(renderer)
-    assert len(quick_axes._layouts) == before  # never put in the table
+    with cached_layouts(texts):
+        for text in texts:
+            text.get_window_extent(renderer)
+    assert not quick_axes._layouts.get(renderer)  # never put in the table
 
 
 def steps(explorer):
@@ -177,3 +191,62 @@ def test_an_x_range_drag_redraws_no_y_axes_and_a_new_formula_no_legends():
     assert plot.layer_count == layers and plot.y_layer_count == y_layers + 1
     explorer.order_toggles[2].value = True  # a new legend entry
     assert plot.layer_count == layers + 1
+
+
+def test_artists_added_to_the_figure_are_drawn_where_matplotlib_draws_them():
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi), backend="png")
+    plot = explorer._plot
+    top = plot.axes["f"]
+    top.axvspan(1.0, 2.0, color="red", alpha=0.3)
+    top.text(3.0, 0.5, "a note", color="blue")
+    for step in (lambda: setattr(explorer.range_slider, "value", (0.0, 7.0)),
+                 lambda: setattr(explorer.order_toggles[2], "value", True),
+                 lambda: setattr(explorer.text, "value", "3*sin(x)")):
+        step()
+        plot.draw_static()
+        layered = pixels(plot.canvas)
+        plot.canvas.draw()
+        assert np.array_equal(layered, pixels(plot.canvas))
+    red = (layered[..., 0] > 200) & (layered[..., 1] < 200) & (layered[..., 2] < 200)
+    blue = (layered[..., 2] > 200) & (layered[..., 0] < 100)
+    assert red.sum() > 1000 and blue.sum() > 50  # the span and the note are on the picture
+
+
+def test_a_new_dpi_with_the_same_pixel_size_is_a_new_picture():
+    explorer = gl.explore("sin(x)", x_range=(0, 2 * np.pi), backend="png")
+    plot = explorer._plot
+    width, height = plot.figure.get_size_inches()
+    plot.figure.set_dpi(200)
+    plot.figure.set_size_inches(width / 2, height / 2)  # still 680 x 420 pixels
+    plot.draw_static()
+    layered = pixels(plot.canvas)
+    plot.canvas.draw()
+    assert np.array_equal(layered, pixels(plot.canvas))
+
+
+def test_a_function_that_reduces_over_the_grid_is_drawn_right():
+    explorer = gl.explore(lambda t: t - gl.reduce_mean(t), x_range=(0, 1), n=5)
+    assert not explorer.live_active  # no JavaScript for a mean over the grid
+    x, y = explorer._plot.lines[0].get_data()
+    assert np.allclose(y, x - 0.5)  # the mean of the grid, not of the grid and x0
+
+
+def test_the_page_gets_the_orders_it_draws_and_links_that_outlive_a_formula():
+    from node_runner import Node
+    explorer = gl.explore("a*sin(b*x)", x_range=(0, 2 * np.pi))
+    live = explorer.live
+    link = explorer._parameter_links[0]
+    explorer.text.value = "a*cos(b*x)"  # the same parameters: the same links
+    assert explorer._parameter_links[0] is link
+    node = Node()
+    try:
+        x = np.linspace(0, 2 * np.pi, 7)
+        assert live.orders == [0, 1] and len(node.run(live.source, [x, 2.0, 3.0])) == 2
+        explorer.order_toggles[3].value = True  # the third derivative switched on: the plan gains it
+        outputs = node.run(live.source, [x, 2.0, 3.0])
+        assert live.orders == [0, 1, 3] and len(outputs) == 4
+        assert np.allclose(outputs[3], 2 * 27 * np.sin(3 * x))  # of a cos(bx): a b^3 sin(bx)
+        explorer.order_toggles[3].value = False  # off again: the plan, which has it, stays
+        assert live.orders == [0, 1] and len(node.run(live.source, [x, 2.0, 3.0])) == 4
+    finally:
+        node.close()

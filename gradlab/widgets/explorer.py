@@ -313,14 +313,14 @@ class Explorer(widgets.VBox):
 
     def _choose_live(self) -> None:
         """Translate the plan of f and the derivatives shown (f' always, for the tangent) to
-        JavaScript, or say why the kernel redraws. Switching on a higher order calls this
-        again; a formula and orders already translated are not translated twice."""
+        JavaScript, or say why the kernel redraws. Switching on a higher order translates
+        the formula again; switching one off keeps the plan, which has it."""
         if self.live is None:
             return
         expression, reason = self.expression, None
         top = max([1, *self.orders])  # the plan returns f, f', ... up to this order
-        if (expression, top) == self._live_for:
-            return
+        if self._live_for is not None and self._live_for[0] is expression and top <= self._live_for[1]:
+            return  # this plan has all the orders asked for (switching one off keeps it)
         names = expression.parameters  # sorted: the order of p0, p1 ... and of the plan's inputs
         if len(names) > MAX_PARAMETERS:
             reason = f"more than {MAX_PARAMETERS} parameters"
@@ -375,7 +375,7 @@ class Explorer(widgets.VBox):
             live.source = self._live_source
             live.x_range = [lo, hi]
             live.n = self.n
-            live.orders = list(self.orders)
+            live.orders = [k for k in self.orders if k <= self._live_for[1]]  # what the plan returns
             live.styles = figure_styles(plot)
             live.tangent = bool(self.tangent_toggle.value)
             live.x0 = float(self.tangent_slider.value)
@@ -451,13 +451,18 @@ class Explorer(widgets.VBox):
         at_x0 = None
         if curves or full:
             x = np.linspace(lo, hi, self.n)
-            # f and f' are always computed (the note on undefined regions needs f, the
-            # tangent f'), and x0 rides along at the end of the grid: one run of one compiled
-            # plan gives the curves and the tangent point, on every redraw
-            both = evaluate_curves(self.expression, np.append(x, self.tangent_slider.value),
-                                   tuple(sorted({0, 1, *orders})), **params)
-            values = {k: v[:-1] for k, v in both.items()}
-            at_x0 = (both[0][-1], both[1][-1])
+            x0 = float(self.tangent_slider.value)
+            wanted = tuple(sorted({0, 1, *orders}))  # f for the note on gaps, f' for the tangent
+            if self.live_active:
+                # a plan with a JavaScript translation computes each point from its own x
+                # alone, so x0 can ride at the end of the grid: one run of one compiled plan
+                # gives the curves and the tangent point
+                both = evaluate_curves(self.expression, np.append(x, x0), wanted, **params)
+                values = {k: v[:-1] for k, v in both.items()}
+                at_x0 = (both[0][-1], both[1][-1])
+            else:  # a function of a tensor may reduce over the grid (t - mean(t)): apart
+                values = evaluate_curves(self.expression, x, wanted, **params)
+                at_x0 = tuple(self.expression.evaluate(np.float64(x0), (0, 1), **params))
             if place_tangent:
                 at_x0 = self._place_tangent(x, values, at_x0)
             plot.set_curves(x, {k: values[k] for k in orders})

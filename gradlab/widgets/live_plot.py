@@ -3,7 +3,7 @@
 :class:`LivePlot` is an anywidget (its front end is ``live_plot.js``, shipped in this
 package, no build step). The kernel renders, with matplotlib, everything that does not
 move (axes, grid, ticks, labels, legends, zero lines) into a background PNG, and sends
-it with the pixel box and data limits of each panel, the plan of f, f', f'', f''' as
+it with the pixel box and data limits of each panel, the plan of f and its derivatives as
 JavaScript (:func:`gradlab.compile.javascript.javascript_plan`), the x range, and the
 line styles read off the matplotlib artists. The browser then evaluates the plan and
 draws the curves, the tangent and the points itself, on every parameter or x0 move,

@@ -219,6 +219,7 @@ class FunctionFigure:
         self._generation = 0  # bumped whenever legends or the layout change (not the left margin)
         self._layer: Any = None  # draw_static's cached pixels: the legends on the figure,
         self._layer_key: tuple | None = None
+        self._legend_boxes: tuple = (None, [])  # (layout key, where the legends are in pixels)
         self._faces: Any = None  # with the panels' faces drawn over them,
         self._faces_key: tuple | None = None
         self._y_layer: Any = None  # and with the y axes over those
@@ -232,6 +233,7 @@ class FunctionFigure:
         self.relayout_count = 0  # how often the margins were fitted (constrained layout)
         self.relayout()
         self.dynamic = [*self.lines.values(), self.tangent, self.point_f, self.point_d, *self.markers]
+        self._own_lines = {id(line) for line in [*self.dynamic, *self.zero_lines]}
 
     def legends(self) -> list:
         """The legends currently on the figure."""
@@ -349,11 +351,17 @@ class FunctionFigure:
         4. the x axes, the zero lines and the spines (the panels' edges) over that, on
            every call that changes the x range.
 
-        Each artist is drawn over those that matplotlib draws before it, so the picture is
-        the one ``canvas.draw()`` makes (the tests compare them pixel by pixel), and it
+        Within a panel this is matplotlib's own order, but for two swaps that change no
+        pixel: the legends lie outside the panels, and the x and y grid lines are opaque
+        lines of one colour, so which of them comes first does not matter. So the picture
+        is the one ``canvas.draw()`` makes (the tests compare them pixel by pixel), and it
         does not depend on what was cached. The composed picture is kept as well: when
         nothing it shows changed since the last call (a new formula whose curves fit the
         axes it has), it is put back as it was.
+
+        Anything added to the figure from outside (``explorer.figure.axes[0].axvspan(...)``,
+        a text), or a legend that reaches into a panel, would fall between those layers, so
+        then the whole figure is drawn by matplotlib on every call, slower but right.
         """
         canvas = self.canvas
         renderer = canvas.get_renderer()
@@ -361,10 +369,23 @@ class FunctionFigure:
         shown = [ax for ax in axes if ax.get_visible()]
         spines = [spine for ax in axes for spine in ax.spines.values()]
         boxes = [ax.get_position() for ax in shown]
-        legends_key = (self._generation, canvas.get_width_height(),
+        legends_key = (self._generation, canvas.get_width_height(), self.figure.dpi,
                        tuple(ax.get_legend() is not None and ax.get_legend().get_visible() for ax in axes),
                        tuple(ax.get_visible() for ax in axes),
                        tuple((round(b.x1, 9), b.y0, b.y1) for b in boxes))  # legends sit top right
+        if legends_key != self._legend_boxes[0]:  # where the legends are: measured once per layout
+            self._legend_boxes = (legends_key, [
+                legend.get_window_extent(renderer).padded(1.0) for legend in
+                (ax.get_legend() for ax in shown) if legend is not None and legend.get_visible()])
+        if self._has_added_artists() or any(box.overlaps(ax.bbox) for box in self._legend_boxes[1]
+                                            for ax in shown):
+            # something lies between the layers: an added artist, or a legend reaching into
+            # a panel (margins not fitted since a new size, say); matplotlib draws it all
+            self._static_key = None
+            canvas.draw()  # the moving artists are animated: not drawn here either
+            self._static = canvas.copy_from_bbox(self.figure.bbox)
+            self.layer_count += 1
+            return
         faces_key = (legends_key, tuple(b.x0 for b in boxes))
         y_key = (faces_key, self._y_state(), tuple(ax.yaxis.get_visible() for ax in shown))
         shown_key = (y_key, self.axes["f"].get_xlim(), tuple(ax.xaxis.get_visible() for ax in shown),
@@ -373,16 +394,8 @@ class FunctionFigure:
             canvas.restore_region(self._static)  # a new formula that kept its axes, say
             return
         if legends_key != self._layer_key or self._layer is None:
-            hidden = [artist for ax in axes for artist in (ax.patch, ax.xaxis, ax.yaxis)] \
-                + self.zero_lines + spines
-            visible = [artist.get_visible() for artist in hidden]
-            for artist in hidden:
-                artist.set_visible(False)
-            try:
-                canvas.draw()
-            finally:
-                for artist, was in zip(hidden, visible):
-                    artist.set_visible(was)
+            self._draw_hiding([artist for ax in axes for artist in (ax.patch, ax.xaxis, ax.yaxis)]
+                              + self.zero_lines + spines)
             self._layer, self._layer_key = canvas.copy_from_bbox(self.figure.bbox), legends_key
             self._faces_key = None
             self.layer_count += 1
@@ -408,6 +421,27 @@ class FunctionFigure:
                 for spine in ax.spines.values():
                     spine.draw(renderer)
         self._static, self._static_key = canvas.copy_from_bbox(self.figure.bbox), shown_key
+
+    def _draw_hiding(self, hidden: list) -> None:
+        """``canvas.draw()`` with these artists hidden for the while."""
+        visible = [artist.get_visible() for artist in hidden]
+        for artist in hidden:
+            artist.set_visible(False)
+        try:
+            self.canvas.draw()
+        finally:
+            for artist, was in zip(hidden, visible):
+                artist.set_visible(was)
+
+    def _has_added_artists(self) -> bool:
+        """Whether the figure holds artists it did not make itself (see :meth:`draw_static`)."""
+        figure = self.figure
+        if (figure.texts or figure.patches or figure.lines or figure.images or figure.artists
+                or figure.legends or len(figure.axes) != 2 or figure.subfigs):
+            return True
+        return any(ax.patches or ax.texts or ax.collections or ax.images or ax.tables or ax.artists
+                   or ax.child_axes or any(id(line) not in self._own_lines for line in ax.lines)
+                   for ax in self.axes.values())
 
     @property
     def static_key(self) -> tuple | None:

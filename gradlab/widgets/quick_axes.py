@@ -17,19 +17,22 @@ third of an x-range move.
   graphics context and transform each line would have had. Agg snaps each vertical (or
   horizontal) segment to the pixel grid the same way in one path as in several;
 * tick labels and the axis label are drawn by their own ``Text.draw``, but their layout
-  comes from :func:`cache_layouts`, computed once per text and style;
+  comes from :func:`cached_layouts`, computed once per text and style;
 * the labels' boxes are measured only when something needs them: a y label, placed left
   of them from the ticks just drawn, or an offset text (then ``Axis.draw`` does it all).
 
-Where an axis has anything else (minor ticks, visible tick marks, grid lines that differ
-from each other, a non-rectilinear projection) it is drawn by ``Axis.draw`` unchanged. The
-tests compare whole figures drawn both ways, pixel by pixel.
+Where an axis has anything else (minor ticks, visible tick marks, an offset text, a
+non-rectilinear projection) it is drawn by ``Axis.draw`` unchanged; grid lines that differ
+from each other are drawn tick by tick by ``Tick.draw``. The tests compare whole figures
+drawn both ways, pixel by pixel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import Any
+import weakref
+from typing import Any, Iterator
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
@@ -40,9 +43,8 @@ from matplotlib.text import Text
 from matplotlib.ticker import NullLocator
 
 MAX_LAYOUTS = 5000
-"""Text layouts remembered (all figures together); beyond that they are forgotten and
-worked out anew."""
-_layouts: dict[tuple, tuple] = {}
+"""Text layouts remembered per renderer; beyond that they are forgotten and worked out anew."""
+_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # renderer -> {key: layout}
 
 
 def _layout_key(text: Text, renderer: Any) -> tuple | None:
@@ -51,7 +53,8 @@ def _layout_key(text: Text, renderer: Any) -> tuple | None:
     if (text.get_wrap() or text.get_usetex() or text.get_transform_rotates_text()
             or text._preprocess_math(text.get_text())[1]):
         return None
-    return (text.get_text(), hash(text.get_fontproperties()), type(renderer),
+    # the font by its hash, as matplotlib's own text-metrics cache compares fonts
+    return (text.get_text(), hash(text.get_fontproperties()),
             text.get_figure(root=True).dpi, text.get_rotation(), text.get_rotation_mode(),
             text.get_horizontalalignment(), text.get_verticalalignment(), text._get_multialignment(),
             text._linespacing, mpl.rcParams["text.hinting"], mpl.rcParams["text.hinting_factor"])
@@ -61,26 +64,39 @@ def _cached_layout(text: Text, renderer: Any) -> tuple:
     key = _layout_key(text, renderer)
     if key is None:
         return Text._get_layout(text, renderer)
-    layout = _layouts.get(key)
+    table = _layouts.setdefault(renderer, {})  # per renderer, as matplotlib keeps metrics
+    layout = table.get(key)
     if layout is None:
-        if len(_layouts) >= MAX_LAYOUTS:
-            _layouts.clear()
-        layout = _layouts[key] = Text._get_layout(text, renderer)
+        if len(table) >= MAX_LAYOUTS:
+            table.clear()
+        layout = table[key] = Text._get_layout(text, renderer)
     bbox, lines, box = layout
     return bbox.frozen(), lines, box  # a copy of the box: callers may move theirs
 
 
-def cache_layouts(texts: Any) -> None:
-    """Give each of these ``Text`` artists a layout computed once per text and style.
+@contextlib.contextmanager
+def cached_layouts(texts: Any) -> Iterator[None]:
+    """While the ``with`` block runs, these ``Text`` artists take their layout from a table.
 
     ``Text._get_layout`` (the text's size, and where each of its lines sits relative to
     its anchor) depends on the string, the font, the alignment, the rotation and the dpi,
-    never on where the text is. So it is looked up in a table shared by all texts, keyed
-    by those. Only these instances change; every other text in matplotlib is untouched.
+    never on where the text is. So within the block it is looked up in a table kept per
+    renderer and keyed by those. Only these instances change, and only for the block:
+    afterwards they, and every other text, are laid out by matplotlib as ever.
     """
-    for text in texts:
-        if "_get_layout" not in vars(text):
-            text._get_layout = functools.partial(_cached_layout, text)
+    patched = [text for text in texts if "_get_layout" not in vars(text)]
+    for text in patched:
+        text._get_layout = functools.partial(_cached_layout, text)
+    try:
+        yield
+    finally:
+        for text in patched:
+            del text._get_layout
+
+
+MAX_GRID_LINES = 256
+"""More grid lines than this are drawn one by one: Agg snaps a path to the pixel grid only
+when it has at most 1024 vertices."""
 
 
 def _line_style(line: Any) -> tuple | None:
@@ -155,7 +171,8 @@ def _place_left_label(axis: Any, ticks: list, renderer: Any) -> bool:
     spine._adjust_location()
     # the spine's own box: its ticks would widen it, but they are hidden (see draw_axis)
     edges = [Patch.get_window_extent(spine, renderer).xmin]
-    edges += [tick.label1.get_window_extent(renderer).xmin for tick in ticks if tick.label1.get_visible()]
+    edges += [tick.label1.get_window_extent(renderer).xmin for tick in ticks
+              if tick.label1.get_visible() and tick.label1.get_in_layout()]
     x, y = axis.label.get_position()
     axis.label.set_position((min(edges) - axis.labelpad * axes.get_figure(root=True).dpi / 72, y))
     return True
@@ -169,14 +186,21 @@ def draw_axis(axis: Any, renderer: Any) -> None:
     if not _plain_axis(axis):
         axis.draw(renderer)
         return
-    ticks = axis._update_ticks()
+    placed = axis._update_ticks()  # the label is placed from all of them, as matplotlib does
+    ticks = [tick for tick in placed if tick.get_visible()]  # Tick.draw draws only these
     if axis.major.formatter.get_offset() or any(
             tick.tick1line.get_visible() or tick.tick2line.get_visible() for tick in ticks):
         axis.draw(renderer)  # an offset text is placed from the labels' boxes: all of it
         return
-    cache_layouts([axis.label, *(label for tick in ticks for label in (tick.label1, tick.label2))])
+    with cached_layouts([axis.label, *(label for tick in placed for label in (tick.label1, tick.label2))]):
+        _draw_ticks_and_label(axis, ticks, placed, renderer)
+    axis.offsetText.set_text("")  # what Axis.draw shows there: the formatter's empty offset
+    axis.stale = False
+
+
+def _draw_ticks_and_label(axis: Any, ticks: list, placed: list, renderer: Any) -> None:
     grid = [tick.gridline for tick in ticks if tick.gridline.get_visible()]
-    if _draw_lines_as_one(grid, renderer):
+    if len(grid) <= MAX_GRID_LINES and _draw_lines_as_one(grid, renderer):
         for tick in ticks:  # grid lines lie inside the axes, the labels outside them
             for label in (tick.label1, tick.label2):
                 if label.get_visible():
@@ -185,8 +209,6 @@ def draw_axis(axis: Any, renderer: Any) -> None:
     else:
         for tick in ticks:
             tick.draw(renderer)
-    if not _place_left_label(axis, ticks, renderer):
+    if not _place_left_label(axis, placed, renderer):
         axis._update_label_position(renderer)  # nothing to do for a pinned label
     axis.label.draw(renderer)
-    axis.offsetText.set_text("")  # what Axis.draw shows there: the formatter's empty offset
-    axis.stale = False
