@@ -177,6 +177,27 @@ def check_live_drag(page, name: str) -> str:
     return f"dragged a: {redrawn} frames drawn in the browser, no PNG from the kernel, ends on {drawn}"
 
 
+COUNT_SLIDER_ECHOES = """() => {
+    // what the page sends while only the x-range slider moves: an x-range value is a
+    // list; a single number (the x0 slider's) or an x0 for the canvas is an echo of a
+    // snap, one more kernel round trip on every move of the drag
+    window.__echoes = [];
+    window.__sent = 0;
+    window.__lastSend = performance.now();
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        window.__lastSend = performance.now();
+        const text = typeof data === 'string' ? data : new TextDecoder().decode(
+            data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (text.includes('"comm_msg"') && text.includes('"update"')) {
+            window.__sent += 1;
+            if (/"state":\\s*\\{\\s*"(value":\\s*-?[0-9]|x0")/.test(text)) window.__echoes.push(text.slice(-200));
+        }
+        return send.call(this, data);
+    };
+}"""
+
+
 def drag_range_slider(page) -> None:
     handle = page.locator(".widget-hslider .noUi-handle").first
     box = handle.bounding_box()
@@ -206,9 +227,18 @@ def check_explorer(page, name: str) -> list[str]:
     steps.append(check_live_drag(page, name))
 
     before = plot_source(page)
+    page.evaluate(COUNT_SLIDER_ECHOES)
+    # the last values of the drag of a may still be on their way to the kernel: wait
+    # until the page has sent nothing for a second, then count
+    page.wait_for_function("() => performance.now() - window.__lastSend > 1000", timeout=30_000)
+    page.evaluate("() => { window.__echoes = []; window.__sent = 0; }")
     drag_range_slider(page)
     wait_for_new_plot(page, before)
-    steps.append("dragged the x-range slider: the plot changed")
+    page.wait_for_timeout(1500)  # any echo of the last move has been sent by now
+    sent, echoes = page.evaluate("() => [window.__sent, window.__echoes]")
+    assert sent >= 1 and not echoes, f"{sent} updates sent, echoes of the x0 slider: {echoes}"
+    steps.append(f"dragged the x-range slider: the plot changed; the page sent {sent} x-range "
+                 "values and no x0 echo")
     page.screenshot(path=str(ARTIFACTS / f"{name}-2-range.png"), full_page=True)
 
     before = plot_source(page)

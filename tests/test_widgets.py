@@ -1,13 +1,18 @@
 """The explorer and the descent widget, driven headless: set values, inspect lines and PNGs."""
 
+import asyncio
 import io
+import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 import gradlab as gl
 from gradlab.widgets import plotting
+from gradlab.widgets.explorer import _as_the_page_snaps
 
 
 def line_data(explorer, order):
@@ -303,6 +308,71 @@ def test_the_tangent_point_follows_the_range():
     e.tangent_slider.value = 5.0
     e.range_slider.value = (2.0, 6.0)  # still in view: it stays
     assert e.tangent_slider.value == 5.0
+
+
+# What the page's slider (noUiSlider 15.4.0, the one ipywidgets 8.1 bundles) made of a
+# value when its min, max and step were set: run in node with jsdom on 2026-12-04, by
+# noUiSlider.create / updateOptions({start, range, step}) and .get(). An independent
+# reference: none of these came from gradlab's function.
+SNAPPED_BY_NOUISLIDER = [
+    ((2 * math.pi / 3, 0.0, 2 * math.pi, 2 * math.pi / 400), 2.089159114637213),
+    ((4.4854089111628275, 0.5811946409141129, 2 * math.pi, 0.014254976665663683), 4.487058247305962),
+    ((4.48, -0.15707963267948877, 2 * math.pi, 0.016100662349647687), 4.479911124019045),
+    ((0.1, -3.0, 3.0, 0.015), 0.10499999999999998),  # not 0.105: its sums, bit for bit
+    ((-1.2345678, -10.0, -1.0, 0.0225), -1.2249999999999996),
+    ((123456.789, 1e5, 2e5, 250.0), 123500.0),
+    ((1e-3 / 3, 0.0, 1e-3, 2.5e-06), 0.0003325),
+    ((2.5, 1.0, 4.0, 0.0075), 2.5),
+]
+
+
+@pytest.mark.parametrize("args, page", SNAPPED_BY_NOUISLIDER)
+def test_x0_is_snapped_as_the_pages_slider_snaps_it(args, page):
+    """An x-range move gives the x0 slider new bounds; were x0 off the page's grid by a
+    bit, the page would send its own value back on every move of the drag."""
+    assert _as_the_page_snaps(*args) == page
+    assert _as_the_page_snaps(page, *args[1:]) == page  # and the page keeps it
+
+
+@given(lo=st.floats(-1e6, 1e6), span=st.floats(1e-6, 1e6), where=st.floats(0, 1))
+@settings(max_examples=200, deadline=None)
+def test_snapping_stays_within_half_a_step_and_in_range_and_is_stable(lo, span, where):
+    hi = lo + span
+    assume(hi > lo)
+    step = (hi - lo) / 400
+    value = min(lo + where * (hi - lo), hi)
+    snapped = _as_the_page_snaps(value, lo, hi, step)
+    assert lo <= snapped <= hi
+    assert abs(snapped - value) <= step / 2 * (1 + 1e-6) + 4 * np.spacing(max(abs(lo), abs(hi)))
+    assert _as_the_page_snaps(snapped, lo, hi, step) == snapped
+
+
+def test_values_from_the_page_are_drawn_after_the_reply_and_those_that_queue_once():
+    """A value the page sent is drawn just after the kernel answers (so the next value
+    travels meanwhile); two values before the drawing get one drawing, of the newer; a
+    value set from Python is drawn at once, as a cell expects."""
+    e = gl.explore("a*sin(b*x)", x_range=(0, 6))
+
+    async def drag() -> None:
+        renders = e.render_count
+        e.range_slider.set_state({"value": [1.0, 6.0]})  # as ipywidgets applies a page message
+        e.range_slider.set_state({"value": [2.0, 6.0]})
+        assert e.render_count == renders and e.live.x_range == [0.0, 6.0]  # not yet
+        await asyncio.sleep(0)  # the kernel's loop runs the waiting drawing
+        assert e.render_count == renders + 1 and e.live.x_range == [2.0, 6.0]
+        assert e.tangent_slider.min == 2.0
+        x_before = line_data(e, 0)[1].copy()
+        e.parameter_sliders["a"].set_state({"value": 3.0})
+        assert np.array_equal(line_data(e, 0)[1], x_before)  # not yet
+        await asyncio.sleep(0)
+        x = line_data(e, 0)[0]
+        np.testing.assert_allclose(line_data(e, 0)[1], 3.0 * np.sin(x))
+        e.range_slider.value = (3.0, 6.0)  # from Python: at once
+        assert e.render_count == renders + 2 and e.live.x_range == [3.0, 6.0]
+
+    asyncio.run(drag())
+    e.range_slider.set_state({"value": [1.0, 5.0]})  # no event loop (a script): at once
+    assert e.live.x_range == [1.0, 5.0]
 
 
 def test_a_single_undefined_point_is_named_as_a_point_and_the_tangent_starts_where_f_is_defined():

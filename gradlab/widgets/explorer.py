@@ -40,8 +40,10 @@ How it stays smooth (and safe):
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -99,6 +101,51 @@ def _set_bounds(slider: Any, lo: float, hi: float) -> None:
     slider.step = (hi - lo) / 400
 
 
+def _round_half_up(v: float) -> float:
+    """JavaScript's ``Math.round``: halves go up (-2.5 -> -2), unlike Python's ``round``."""
+    whole = math.floor(v)
+    return whole + 1.0 if v - whole >= 0.5 else float(whole)
+
+
+def _as_the_page_snaps(value: float, lo: float, hi: float, step: float) -> float:
+    """The value a FloatSlider on the page settles on when its min, max or step change.
+
+    The slider behind ipywidgets (noUiSlider 15) keeps its handle in percent of the
+    track and snaps it to the nearest step, counted from ``lo``; if the result differs
+    from the model's value by even one bit, the page sends it back to the kernel. After
+    an x-range move that would be one more round trip for the x₀ slider (and one for
+    the canvas linked to it) on every move, so the kernel snaps x₀ first, with the same
+    floating-point operations in the same order, and the page has nothing to send.
+    (Were noUiSlider to change its sums, the page would send its value back as before:
+    slower, never wrong.)
+    """
+    span = hi - lo
+    if not span > 0 or not step > 0 or value >= hi:
+        return hi if value >= hi else value
+    percent = 100 * (value - lo) / span  # toStepping
+    unit = 100 * step / span  # the step in percent
+    if percent != 100:
+        percent = _round_half_up(percent / unit) * unit  # getStep
+    percent = max(min(percent, 100.0), 0.0)
+    if percent >= 100:
+        return hi
+    return percent * 1.0 * span / 100 + lo  # fromStepping
+
+
+class _BoundsFirstSlider(widgets.FloatSlider):
+    """A FloatSlider that sends a new min, max and step before a new value.
+
+    ``hold_sync`` gathers the changed names in a set, so they reach the page in any
+    order. The page's slider snaps a value as it arrives, on the bounds it has then:
+    a value ahead of its new bounds is snapped on the old ones, moves, and is sent back.
+    """
+
+    def send_state(self, key: Any = None) -> None:
+        if key is not None and not isinstance(key, str):
+            key = sorted(key, key=lambda name: name == "value")  # stable: the value last
+        super().send_state(key)
+
+
 FORMULA_FILL = 0.5
 """A new formula (or a new choice of curves) keeps a panel's y-limits when its curves fit
 inside and span at least this fraction of them; otherwise the panel is fitted afresh."""
@@ -150,6 +197,7 @@ class Explorer(widgets.VBox):
             artist.set_animated(backend != "ipympl")  # drawn over a background, by blit or browser
         self._background = None
         self._quiet = False
+        self._deferred: set = set()  # redraws waiting for the reply to the page (_after_reply)
         self._limits: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._asked_limits: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._live_png_cache: bytes | None = None
@@ -181,8 +229,9 @@ class Explorer(widgets.VBox):
         }
         self.tangent_toggle = widgets.Checkbox(value=tangent, description="tangent at x₀",
                                                indent=False, layout=widgets.Layout(width="120px"))
-        self.tangent_slider = widgets.FloatSlider(
-            value=lo + span / 3, min=lo, max=hi, step=span / 400, description="x₀",
+        self.tangent_slider = _BoundsFirstSlider(
+            value=_as_the_page_snaps(lo + span / 3, lo, hi, span / 400), min=lo, max=hi,
+            step=span / 400, description="x₀",
             readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="360px"))
         self.formulas = widgets.HTMLMath()
         self.message = widgets.HTML()
@@ -273,20 +322,63 @@ class Explorer(widgets.VBox):
             self.text.value = change["new"]
             self.presets.value = ""
 
+    def _after_reply(self, source: widgets.Widget, action: Callable[[], None]) -> None:
+        """Run ``action`` (guarded) now, or, for a value the page sent, just after the
+        kernel has answered that message.
+
+        ipywidgets sends a slider's next value only once the kernel has answered the last
+        one (its "idle" status), and the kernel answers when its observers return. So an
+        observer that draws makes each step of a drag cost a round trip *plus* the
+        drawing. Drawn just after the answer, the next value is on its way while this one
+        is drawn. Values that arrive before the drawing starts get one drawing, of the
+        newest (``action`` reads the widgets' state when it runs). A value set from
+        Python (a cell, a test) is drawn at once, as the cell expects; so is any value
+        when no event loop runs (a script)."""
+        if not source._property_lock:  # what ipywidgets holds while it applies the page's state
+            self._guarded(action)
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._guarded(action)
+            return
+        if action in self._deferred:
+            return  # already waiting: it will read the newest values
+        self._deferred.add(action)
+
+        def run() -> None:
+            self._deferred.discard(action)
+            # ipykernel's IO thread sends the answer; matplotlib's C++ drawing holds the GIL
+            # and would keep it waiting. stdout's flush returns once that thread has sent
+            # everything queued before it, the answer among them.
+            flush = getattr(sys.stdout, "flush", None)
+            if flush is not None:
+                flush()
+            self._guarded(action)
+        loop.call_soon(run)
+
     def _on_range(self, change: dict) -> None:
-        lo, hi = change["new"]
+        self._after_reply(self.range_slider, self._apply_range)
+
+    def _apply_range(self) -> None:
+        lo, hi = self.range_slider.value
         if hi - lo <= 0:
             return
-        self._quiet = True  # moving x0 into the new range must not trigger its own redraw
-        try:
-            x0 = self.tangent_slider.value
-            with self.tangent_slider.hold_sync():  # one message to the page, not three or four
-                _set_bounds(self.tangent_slider, lo, hi)
+        slider = self.tangent_slider
+        # One message for the x0 slider's new bounds, sent after the new picture: the
+        # canvas then has x0 already, and x0 sits where the page's slider snaps it, so
+        # the page sends nothing back (see _as_the_page_snaps)
+        with slider.hold_sync():
+            self._quiet = True  # moving x0 into the new range must not trigger its own redraw
+            try:
+                x0 = slider.value
+                _set_bounds(slider, lo, hi)
                 if not lo <= x0 <= hi:  # x0 fell out of view: bring it to the middle, not an edge
-                    self.tangent_slider.value = (lo + hi) / 2
-        finally:
-            self._quiet = False
-        self._guarded(lambda: self._redraw(full=True))
+                    x0 = (lo + hi) / 2
+                slider.value = _as_the_page_snaps(x0, slider.min, slider.max, slider.step)
+            finally:
+                self._quiet = False
+            self._redraw(full=True)
 
     def _on_widen(self, button: Any = None) -> None:
         slider = self.range_slider
@@ -298,11 +390,17 @@ class Explorer(widgets.VBox):
                                self._redraw(full=True, relayout=True)))
 
     def _on_parameter(self, change: dict) -> None:
-        self._guarded(lambda: self._redraw(full=False))
+        self._after_reply(change["owner"], self._redraw_parameters)
+
+    def _redraw_parameters(self) -> None:
+        self._redraw(full=False)
 
     def _on_tangent(self, change: dict) -> None:
         if not self._quiet:
-            self._guarded(lambda: self._redraw(full=False, curves=False))
+            self._after_reply(self.tangent_slider, self._redraw_tangent)
+
+    def _redraw_tangent(self) -> None:
+        self._redraw(full=False, curves=False)
 
     # -- the live canvas -----------------------------------------------------------------
     @property
@@ -518,7 +616,8 @@ class Explorer(widgets.VBox):
         i = defined[np.argmin(np.abs(x[defined] - float(self.tangent_slider.value)))]
         self._quiet = True
         try:
-            self.tangent_slider.value = float(x[i])
+            slider = self.tangent_slider
+            self.tangent_slider.value = _as_the_page_snaps(float(x[i]), slider.min, slider.max, slider.step)
         finally:
             self._quiet = False
         return values[0][i], values[1][i]
