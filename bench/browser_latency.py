@@ -1,7 +1,7 @@
 """How smooth is a slider drag in a real browser? Frames per second and settle time.
 
     python bench/browser_latency.py [--seconds 2] [--repeats 1] [--screenshots DIR]
-                                    [--cases label explorer-a ...]
+                                    [--cases label explorer-a ...] [--nodelay]
 
 The script starts its own JupyterLab on loopback (token off, a temporary directory as
 its root, its own settings and workspaces) and drives Debian's Chromium through
@@ -35,6 +35,14 @@ drag's length; the settle time runs from pointer-up to the last frame, waiting u
 for quiet (no frame for 500 ms). The notes give the page's own rAF rate and the mouse
 moves it received per second (if these drop, the page itself is the bottleneck), and
 for the live canvas its own counters (``data-frames``, ``data-requests`` for new axes).
+
+``--nodelay`` measures what the Jupyter server, not gradlab, holds back: jupyter_server
+does not set TCP_NODELAY on its kernel websockets, so a small message written right after
+another waits for the browser's (delayed, up to 40 ms on Linux) ACK. Logged in the page,
+the server and the kernel, that wait is most of an x-range round trip once the browser
+has nothing to send back (after mouse-up). The option starts the bench's JupyterLab with a
+config file that calls tornado's ``set_nodelay(True)`` on each kernel websocket; every
+case gets it, so the ratios stay like for like.
 
 Targets (issue 18): an explorer parameter drag shows >= 1.5x the frames/s of the
 Label-only round trip; an explorer x-range drag >= 0.8x; settle <= 150 ms for the
@@ -286,7 +294,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_jupyterlab(root: Path) -> tuple[subprocess.Popen, str]:
+NODELAY_CONFIG = """\
+# bench --nodelay: the kernel websockets of this server send small messages at once
+from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+
+_open = KernelWebsocketHandler.open
+
+
+async def open(self, kernel_id):
+    self.set_nodelay(True)  # tornado's advice for interactive websockets
+    return await _open(self, kernel_id)
+
+
+KernelWebsocketHandler.open = open
+"""
+
+
+def start_jupyterlab(root: Path, nodelay: bool = False) -> tuple[subprocess.Popen, str]:
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
@@ -298,6 +322,9 @@ def start_jupyterlab(root: Path) -> tuple[subprocess.Popen, str]:
                "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
                "--ServerApp.disable_check_xsrf=True", "--LabApp.expose_app_in_browser=True",
                f"--ServerApp.root_dir={root}"]
+    if nodelay:
+        (root / "nodelay_config.py").write_text(NODELAY_CONFIG)
+        command.append(f"--config={root / 'nodelay_config.py'}")
     with open(root / "jupyterlab.log", "w") as log:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
@@ -483,8 +510,10 @@ def fmt(value: float | None, spec: str = ".1f") -> str:
     return "–" if value is None else format(value, spec)
 
 
-def report(results: list[Result], chromium: str, errors: dict[str, list[str]]) -> None:
+def report(results: list[Result], chromium: str, errors: dict[str, list[str]], nodelay: bool = False) -> None:
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    if nodelay:
+        print("server: --nodelay, kernel websockets with TCP_NODELAY (not what JupyterLab does by default)")
     packages = ["jupyterlab", "ipywidgets", "gradlab", "anywidget", "ipympl", "bqplot", "playwright"]
     print("versions: chromium " + chromium + ", " + ", ".join(f"{p} {version(p)}" for p in packages))
     by_name = {r.case.name: r for r in results}
@@ -521,6 +550,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=1, help="drags per case (the median is shown)")
     parser.add_argument("--screenshots", type=Path, help="save the case's output before and after the drags")
     parser.add_argument("--cases", nargs="+", choices=[c.name for c in CASES], help="run only these")
+    parser.add_argument("--nodelay", action="store_true",
+                        help="start JupyterLab with TCP_NODELAY on its kernel websockets (see the docstring)")
     return parser.parse_args()
 
 
@@ -535,7 +566,7 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="gradlab-browser-bench-"))
     process = None
     try:
-        process, base = start_jupyterlab(root)
+        process, base = start_jupyterlab(root, nodelay=args.nodelay)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
             try:
@@ -546,7 +577,7 @@ def main() -> None:
                 chromium = browser.version
             finally:
                 browser.close()
-        report(results, chromium, errors)
+        report(results, chromium, errors, args.nodelay)
     finally:
         if process is not None:
             stop(process)

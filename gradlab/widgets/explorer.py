@@ -30,12 +30,17 @@ How it stays smooth (and safe):
   lines are drawn over a cached background (``blit_count``). Moving the x range
   redraws the x axes over the cached rest of the picture, a new formula the y axes
   as well (``FunctionFigure.draw_static``; axes drawn by :mod:`gradlab.widgets.quick_axes`).
+* **A value the page sent is drawn after the answer.** The page sends a slider's next
+  value once the kernel has answered the last; the kernel answers first and draws just
+  after, so the next value travels meanwhile (``_after_reply``). After an x-range move
+  x₀ sits where the page's slider would snap it, so the page sends nothing back.
 * **Compile once, re-run often.** Typing a new formula parses and compiles it; a
   slider move only re-runs the compiled plan (see :mod:`gradlab.compile.plan`).
 * **Nothing a student types can break it.** A typo shows the parser's message
   and keeps the last good plot; where f is undefined (``log(x)`` for x <= 0) the
-  curve has a gap and a short note says so. Observers run synchronously, so
-  tests can set ``widget.value`` and look at the result straight away.
+  curve has a gap and a short note says so. A value set from Python (a cell, a
+  test) is drawn at once, so code can set ``widget.value`` and look at the result
+  straight away.
 """
 
 from __future__ import annotations
