@@ -2,6 +2,10 @@
 browser redraws. Redraws are counted, never timed; the browser side is tests/test_browser.py."""
 
 import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,3 +186,119 @@ def test_the_kernel_answers_the_pages_hello(explorer, monkeypatch):
     renders = explorer.render_count
     explorer.live._on_message(explorer.live, {"type": "hello"}, [])
     assert sent == [{"type": "hello"}] and explorer.render_count == renders
+
+
+# -- the page's side of the redraw, in node (tests/live_plot_page.mjs) ---------------------
+
+LIVE_PLOT_JS = Path(gl.__file__).parent / "widgets" / "live_plot.js"
+PAGE = Path(__file__).parent / "live_plot_page.mjs"
+TRAITS = ["width", "height", "panels", "source", "x_range", "n", "orders", "styles", "version",
+          "tangent", "x0", "parameter_count", *(f"p{i}" for i in range(8))]
+
+
+class Page:
+    """live_plot.js's render() in node: the explorer's LivePlot state goes in as the kernel
+    sends it (the PNG as a token that names its bytes), decodes finish when told to, and a
+    report says which decoded backgrounds were drawn."""
+
+    def __init__(self, live: LivePlot) -> None:
+        node = shutil.which("node")
+        assert node, "these tests need node (Debian's nodejs package)"
+        self.live, self.sent = live, {}
+        self.process = subprocess.Popen([node, str(PAGE), str(LIVE_PLOT_JS)], text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.command("render", state=self.changes())
+
+    def changes(self) -> dict:
+        state = {name: getattr(self.live, name) for name in TRAITS}
+        state["background"] = f"png {hash(self.live.background)}"
+        changed = {k: v for k, v in state.items() if self.sent.get(k) != v}
+        self.sent.update(state)
+        return changed
+
+    def command(self, op: str, **fields) -> None:
+        self.process.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+        self.process.stdin.flush()
+
+    def kernel_message(self) -> None:
+        self.command("set", state=self.changes())
+
+    def report(self) -> dict:
+        self.command("report")
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(explorer):
+    page = Page(explorer.live)
+    yield page
+    page.close()
+
+
+def test_backgrounds_that_come_faster_than_they_decode_are_each_shown_once_decoded(explorer, page):
+    page.command("decode", ok=True)
+    page.command("frame")
+    assert page.report()["drawn"] == [0]
+    for lo in (0.5, 1.0, 1.5):  # three x-range moves before any background has decoded
+        explorer.range_slider.value = (lo, 2 * np.pi)
+        page.kernel_message()
+    page.command("frame")
+    assert page.report()["drawn"] == [0]  # nothing half new: the old frame is not redrawn
+    for bitmap in (1, 2, 3):
+        page.command("decode", ok=True)
+        page.command("frame")
+        report = page.report()
+        assert report["drawn"][-1] == bitmap  # each one shown, none held back by a newer one
+    assert report["shown"]["version"] == explorer.live.version and report["pending"] == 0
+    assert report["closed"] == [0, 1, 2]  # the backgrounds no longer shown are released
+
+
+def test_a_slider_move_waits_for_the_new_axes_being_decoded_and_is_drawn_on_them(explorer, page):
+    page.command("decode", ok=True)
+    page.command("frame")
+    explorer.range_slider.value = (1.0, 2 * np.pi)
+    page.kernel_message()
+    page.command("set", state={"p0": 2.5})  # a drag of a in the page meanwhile
+    page.command("frame")
+    assert page.report()["drawn"] == [0]
+    page.command("decode", ok=True)
+    page.command("frame")
+    report = page.report()
+    assert report["drawn"] == [0, 1] and report["shown"]["params"][0] == 2.5
+    assert report["shown"]["version"] == explorer.live.version
+
+
+def test_an_undecodable_background_keeps_the_sliders_drawing_and_is_tried_again(explorer, page):
+    page.command("decode", ok=True)
+    page.command("frame")
+    explorer.range_slider.value = (1.0, 2 * np.pi)
+    page.kernel_message()
+    page.command("decode", ok=False)
+    for value in (2.0, 3.0, 4.0):  # the page's sliders still redraw, on the old axes
+        page.command("set", state={"p0": value})
+        page.command("frame")
+        report = page.report()
+        assert report["shown"]["params"][0] == value and report["shown"]["version"] == 1
+    assert report["drawn"] == [0, 0, 0, 0]
+    explorer.live.version += 1  # a new frame with the same bytes: decoded anew, not skipped
+    page.kernel_message()
+    assert page.report()["pending"] == 1
+    page.command("decode", ok=True)
+    page.command("frame")
+    report = page.report()
+    assert report["drawn"][-1] == 2 and report["shown"]["version"] == explorer.live.version
+
+
+def test_a_new_version_with_the_same_background_is_not_decoded_again(explorer, page):
+    page.command("decode", ok=True)
+    page.command("frame")
+    explorer.live.version += 1  # the kernel sent new panels or x0, the same picture
+    page.kernel_message()
+    page.command("frame")
+    report = page.report()
+    assert report["pending"] == 0 and report["drawn"] == [0, 0] and report["closed"] == []
+    assert report["shown"]["version"] == explorer.live.version

@@ -347,6 +347,28 @@ def test_snapping_stays_within_half_a_step_and_in_range_and_is_stable(lo, span, 
     assert _as_the_page_snaps(snapped, lo, hi, step) == snapped
 
 
+def test_an_x_range_move_sends_the_canvas_its_x0_before_the_x0_slider_gets_bounds_then_value(monkeypatch):
+    """The order the page needs to send nothing back: the canvas has x0 before the x0
+    slider's message sets it (else the link in the page would set it, and send it), and
+    the slider's bounds come before its value (else it is snapped on the old bounds)."""
+    e = gl.explore("a*sin(b*x)", x_range=(0, 6))
+    sent = []
+    for widget in (e.live, e.tangent_slider):
+        def record(msg, buffers=None, widget=widget, send=widget._send):
+            sent.append((widget, list(msg.get("state", {}))))
+            send(msg, buffers)
+        monkeypatch.setattr(widget, "_send", record)
+    e.range_slider.value = (3.0, 6.0)  # x0 = 2 falls out of view: it moves to the middle
+    assert e.tangent_slider.value == 4.5
+    assert [w for w, _ in sent] == [e.live, e.tangent_slider]
+    assert "x0" in sent[0][1] and e.live.x0 == e.tangent_slider.value
+    keys = sent[1][1]
+    assert set(keys) == {"min", "step", "value"} and keys[-1] == "value"
+    sent.clear()
+    e.tangent_slider.send_state(["value", "max", "min", "step"])  # whatever order a set gives
+    assert sent[0][1] == ["max", "min", "step", "value"]
+
+
 def test_values_from_the_page_are_drawn_after_the_reply_and_those_that_queue_once():
     """A value the page sent is drawn just after the kernel answers (so the next value
     travels meanwhile); two values before the drawing get one drawing, of the newer; a
@@ -384,6 +406,24 @@ def test_a_single_undefined_point_is_named_as_a_point_and_the_tangent_starts_whe
     assert started.tangent_slider.value >= 1
     started.tangent_slider.value = -1.0  # a student may still drag it into the gap
     assert started.tangent_slider.value == -1.0
+
+
+@pytest.mark.parametrize("c", [2.2, 2.205, 2.2475, 2.3, 2.4])
+def test_the_tangent_starts_on_the_defined_side_of_a_gap_edge_on_the_pages_grid(c):
+    """x0 starts at 2.09 on (0, 2π), inside the gap of sqrt(x - c). It moves to the
+    first point where f and f' are defined, on the page's slider grid (the step of that
+    grid can carry a point of the curve's grid back over the edge), and the tangent
+    drawn is the one at that x0."""
+    e = gl.explore(f"sqrt(x - {c})")
+    slider = e.tangent_slider
+    x0 = slider.value
+    assert x0 > c and x0 - c < 2 * slider.step
+    assert _as_the_page_snaps(x0, slider.min, slider.max, slider.step) == x0  # no echo
+    px, py = e._plot.point_f.get_data()
+    assert px[0] == x0 and py[0] == pytest.approx(math.sqrt(x0 - c), rel=1e-12)
+    lx, ly = e._plot.tangent.get_data()
+    slope = (ly[1] - ly[0]) / (lx[1] - lx[0])
+    assert slope == pytest.approx(0.5 / math.sqrt(x0 - c), rel=1e-9)  # f'(x0), by hand
 
 
 @pytest.mark.parametrize("backend", ["png", "live"])

@@ -107,7 +107,8 @@ def _set_bounds(slider: Any, lo: float, hi: float) -> None:
 
 
 def _round_half_up(v: float) -> float:
-    """JavaScript's ``Math.round``: halves go up (-2.5 -> -2), unlike Python's ``round``."""
+    """JavaScript's ``Math.round``: halves go up (2.5 -> 3, -1.5 -> -1), where Python's
+    ``round`` goes to the even neighbour (2 and -2)."""
     whole = math.floor(v)
     return whole + 1.0 if v - whole >= 0.5 else float(whole)
 
@@ -339,7 +340,7 @@ class Explorer(widgets.VBox):
         newest (``action`` reads the widgets' state when it runs). A value set from
         Python (a cell, a test) is drawn at once, as the cell expects; so is any value
         when no event loop runs (a script)."""
-        if not source._property_lock:  # what ipywidgets holds while it applies the page's state
+        if not getattr(source, "_property_lock", None):  # what ipywidgets holds while it applies the page's state
             self._guarded(action)
             return
         try:
@@ -356,9 +357,10 @@ class Explorer(widgets.VBox):
             # ipykernel's IO thread sends the answer; matplotlib's C++ drawing holds the GIL
             # and would keep it waiting. stdout's flush returns once that thread has sent
             # everything queued before it, the answer among them.
-            flush = getattr(sys.stdout, "flush", None)
-            if flush is not None:
-                flush()
+            try:
+                sys.stdout.flush()
+            except (AttributeError, OSError, ValueError):  # no stdout, or a closed one
+                pass
             self._guarded(action)
         loop.call_soon(run)
 
@@ -619,13 +621,23 @@ class Explorer(widgets.VBox):
         if defined.size == 0:
             return at_x0
         i = defined[np.argmin(np.abs(x[defined] - float(self.tangent_slider.value)))]
+        slider = self.tangent_slider
+        # the page's slider holds x0 on its own grid (see _as_the_page_snaps), and the step
+        # of that grid can carry x[i] back over the edge of the gap: try its nearest steps
+        k = round((float(x[i]) - slider.min) / slider.step)
+        for candidate in (slider.min + (k + j) * slider.step for j in (0, 1, -1, 2, -2)):
+            x0 = _as_the_page_snaps(candidate, slider.min, slider.max, slider.step)
+            f0, d0 = self.expression.evaluate(np.float64(x0), (0, 1), **self.params)
+            if np.isfinite(f0) and np.isfinite(d0):
+                break
+        else:  # no step of the page's grid nearby is defined: x[i] itself (the page may snap it)
+            x0, f0, d0 = float(x[i]), values[0][i], values[1][i]
         self._quiet = True
         try:
-            slider = self.tangent_slider
-            self.tangent_slider.value = _as_the_page_snaps(float(x[i]), slider.min, slider.max, slider.step)
+            slider.value = x0
         finally:
             self._quiet = False
-        return values[0][i], values[1][i]
+        return f0, d0
 
     def _set_tangent(self, params: dict[str, float], at_x0: tuple[float, float] | None = None) -> None:
         """The tangent at x₀, from f(x₀) and f'(x₀) if known (``at_x0``), else computed."""

@@ -219,6 +219,7 @@ function render({ model, el }) {
   let lastRequest = -Infinity;
   let scheduled = false;
   let decoded = { bytes: null, image: null }; // the last background decoded, by its buffer
+  let settled = -Infinity; // the newest version whose background has decoded, or failed to
   let kernel = null; // null: not known yet; a page with no kernel keeps its axes and says so
 
   function params(frame) {
@@ -357,20 +358,33 @@ function render({ model, el }) {
     return decoded.image;
   }
 
+  function release(image) {
+    // an ImageBitmap holds its pixels until closed (an <img> has no close)
+    if (image && image !== (shown && shown.image) && typeof image.close === "function") image.close();
+  }
+
   function load() {
     // the frame's panels, plan and grid came with its version: read them now, not when
     // its background has decoded (a newer version may have come by then)
     const frame = snapshot(model, null);
-    background().then((image) => {
-      if (!image) { // undecodable: keep drawing on the background shown
+    const decoding = background();
+    decoding.then((image) => {
+      settled = Math.max(settled, frame.version);
+      if (!image) { // undecodable: keep drawing on the background shown; try the bytes anew next time
+        if (decoded.image === decoding) decoded = { bytes: null, image: null };
         schedule();
         return;
       }
       // a newer frame may be on screen already; an older one still decoding must not
       // hold this one back (backgrounds can come faster than they decode)
-      if (shown && shown.version >= frame.version) return;
+      if (shown && shown.version >= frame.version) {
+        if (decoded.image !== decoding) release(image); // nobody will draw it
+        return;
+      }
+      const old = shown && shown.image;
       frame.image = image;
       shown = frame;
+      if (old !== image) release(old);
       pending = false;
       schedule();
     });
@@ -383,7 +397,7 @@ function render({ model, el }) {
     // decoding (the kernel sent x0 with new axes, or answered a rescale): its draw,
     // with the newest values, comes when it has, and a draw on the old axes now would
     // show a picture that is half old, half new
-    if (shown && model.get("version") > shown.version) return;
+    if (model.get("version") > settled) return;
     schedule();
   }
 
