@@ -354,9 +354,9 @@ class Explorer(widgets.VBox):
 
         def run() -> None:
             self._deferred.discard(action)
-            # ipykernel's IO thread sends the answer; matplotlib's C++ drawing holds the GIL
-            # and would keep it waiting. stdout's flush returns once that thread has sent
-            # everything queued before it, the answer among them.
+            # ipykernel's IO thread sends the answer, and needs the GIL, which matplotlib's
+            # C++ drawing holds for long stretches. stdout's flush returns once that thread
+            # has sent everything queued before it: the answer leaves before the drawing.
             try:
                 sys.stdout.flush()
             except (AttributeError, OSError, ValueError):  # no stdout, or a closed one
