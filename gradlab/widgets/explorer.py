@@ -126,8 +126,10 @@ def _as_the_page_snaps(value: float, lo: float, hi: float, step: float) -> float
     slower, never wrong.)
     """
     span = hi - lo
-    if not span > 0 or not step > 0 or value >= hi:
-        return hi if value >= hi else value
+    if value >= hi:
+        return hi
+    if not (span > 0 and step > 0):
+        return value
     percent = 100 * (value - lo) / span  # toStepping
     unit = 100 * step / span  # the step in percent
     if percent != 100:
@@ -340,12 +342,13 @@ class Explorer(widgets.VBox):
         newest (``action`` reads the widgets' state when it runs). A value set from
         Python (a cell, a test) is drawn at once, as the cell expects; so is any value
         when no event loop runs (a script)."""
-        if not getattr(source, "_property_lock", None):  # what ipywidgets holds while it applies the page's state
-            self._guarded(action)
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = None
+        if getattr(source, "_property_lock", None):  # what ipywidgets holds while it applies the page's state
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop: a script
+                pass
+        if loop is None:
             self._guarded(action)
             return
         if action in self._deferred:

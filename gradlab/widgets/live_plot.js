@@ -112,9 +112,10 @@ function compile(source) {
   return compiled.plan;
 }
 
-function snapshot(model, image) {
+function snapshot(model) {
+  // a frame as it came with its version; its background image is added once decoded
   return {
-    image,
+    image: null,
     width: model.get("width"),
     height: model.get("height"),
     panels: model.get("panels"),
@@ -128,9 +129,8 @@ function snapshot(model, image) {
   };
 }
 
-function decode(model) {
+function decode(bytes) {
   // the background bytes arrive as a DataView (a binary buffer of the widget message)
-  const bytes = model.get("background");
   const blob = new Blob([bytes], { type: "image/png" });
   if (typeof createImageBitmap === "function") {
     // decoded off the main thread, and ready when the promise is: no wait for a paint
@@ -354,7 +354,7 @@ function render({ model, el }) {
   function background() {
     // an x-range move that keeps the axes' picture sends no new bytes: decode once
     const bytes = model.get("background");
-    if (bytes !== decoded.bytes) decoded = { bytes, image: decode(model) };
+    if (bytes !== decoded.bytes) decoded = { bytes, image: decode(bytes) };
     return decoded.image;
   }
 
@@ -366,7 +366,7 @@ function render({ model, el }) {
   function load() {
     // the frame's panels, plan and grid came with its version: read them now, not when
     // its background has decoded (a newer version may have come by then)
-    const frame = snapshot(model, null);
+    const frame = snapshot(model);
     const decoding = background();
     decoding.then((image) => {
       settled = Math.max(settled, frame.version);
